@@ -1,0 +1,256 @@
+//! `apply`: folds one committed event into the state. It never refuses: the event is a fact.
+//! Replaying the log through `apply` rebuilds exactly the state the controller had.
+
+use crate::event::{Envelope, Event};
+use crate::state::{HallState, Pause, RECENT_SERVICES, Session, Status, Ticket, WindowState};
+
+pub fn apply(state: &mut HallState, env: &Envelope) {
+    debug_assert_eq!(env.seq, state.seq + 1, "events are applied in seq order");
+    let at = env.at;
+    state.seq = env.seq;
+    state.at = Some(at);
+    match &env.event {
+        Event::TicketIssued {
+            ticket,
+            number,
+            day,
+            queue,
+            item,
+            priority,
+            green_reason,
+            channel,
+            slot,
+            id_tag,
+            phone_tag,
+            by: _,
+        } => {
+            state.issued_total += 1;
+            let counter = state.counters.entry(queue.clone()).or_default();
+            *counter = (*counter).max(number.n);
+            if let Some(i) = slot {
+                *state
+                    .slot_counts
+                    .entry(queue.clone())
+                    .or_default()
+                    .entry(*i)
+                    .or_default() += 1;
+            }
+            state.tickets.insert(
+                ticket.clone(),
+                Ticket {
+                    id: ticket.clone(),
+                    number: number.clone(),
+                    day: *day,
+                    order: state.issued_total,
+                    queue: queue.clone(),
+                    item: item.clone(),
+                    priority: *priority,
+                    green_reason: *green_reason,
+                    channel: *channel,
+                    issued_at: at,
+                    status: Status::Waiting,
+                    window: None,
+                    first_clerk: None,
+                    called_at: None,
+                    started_at: None,
+                    ended_at: None,
+                    recalls: 0,
+                    transfers: 0,
+                    id_tag: id_tag.clone(),
+                    phone_tag: phone_tag.clone(),
+                },
+            );
+        }
+        Event::TicketCalled {
+            ticket,
+            window,
+            clerk,
+            cycle,
+            ..
+        } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.status = Status::Called;
+                t.window = Some(*window);
+                t.called_at = Some(at);
+                t.recalls = 0;
+                t.first_clerk.get_or_insert_with(|| clerk.clone());
+            }
+            let w = state.windows.entry(*window).or_default();
+            w.current = Some(ticket.clone());
+            w.cycle = *cycle;
+            w.since = Some(at);
+        }
+        Event::TicketRecalled { ticket, count, .. } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.recalls = *count;
+            }
+        }
+        Event::ServiceStarted { ticket, window, .. } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.status = Status::Serving;
+                t.started_at = Some(at);
+            }
+            state.windows.entry(*window).or_default().since = Some(at);
+        }
+        Event::TicketFinished {
+            ticket,
+            queue,
+            window,
+            service_s,
+            ..
+        } => {
+            end_ticket(state, ticket, Status::Finished, at);
+            let w = state.windows.entry(*window).or_default();
+            w.served_today += 1;
+            let recent = state.recent_service_s.entry(queue.clone()).or_default();
+            recent.push(*service_s);
+            if recent.len() > RECENT_SERVICES {
+                recent.remove(0);
+            }
+        }
+        Event::TicketNoShow { ticket, .. } => end_ticket(state, ticket, Status::NoShow, at),
+        Event::TicketCancelled { ticket, .. } => end_ticket(state, ticket, Status::Cancelled, at),
+        Event::TicketExpired { ticket, .. } => end_ticket(state, ticket, Status::Expired, at),
+        Event::TicketTransferred {
+            ticket,
+            to_queue,
+            window,
+            ..
+        } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                // The original issue time and the first clerk stay: the citizen keeps their
+                // place in line, and the first contact stays accountable.
+                t.status = Status::Waiting;
+                t.queue = to_queue.clone();
+                t.window = None;
+                t.transfers += 1;
+                t.started_at = None;
+                t.called_at = None;
+            }
+            free_window(state, *window, at);
+        }
+        Event::TicketHeld { ticket, window, .. } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.status = Status::Held;
+            }
+            free_window(state, *window, at);
+            state
+                .windows
+                .entry(*window)
+                .or_default()
+                .held
+                .push(ticket.clone());
+        }
+        Event::TicketCalledBack { ticket, window, .. } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.status = Status::Called;
+                t.called_at = Some(at);
+                t.recalls = 0;
+            }
+            let w = state.windows.entry(*window).or_default();
+            w.held.retain(|h| h != ticket);
+            w.current = Some(ticket.clone());
+            w.since = Some(at);
+        }
+        Event::WindowOpened {
+            window,
+            clerk,
+            session,
+        } => {
+            let w = state.windows.entry(*window).or_default();
+            if let Some(old) = w.session.replace(session.clone()) {
+                state.sessions.remove(&old);
+            }
+            w.clerk = Some(clerk.clone());
+            w.since = Some(at);
+            state.sessions.insert(
+                session.clone(),
+                Session {
+                    clerk: clerk.clone(),
+                    window: Some(*window),
+                },
+            );
+        }
+        Event::WindowClosed { window, .. } => {
+            let w = state.windows.entry(*window).or_default();
+            if let Some(old) = w.session.take() {
+                state.sessions.remove(&old);
+            }
+            w.clerk = None;
+            w.paused = None;
+            w.current = None;
+            w.since = Some(at);
+        }
+        Event::SessionOpened { clerk, session } => {
+            state.sessions.insert(
+                session.clone(),
+                Session {
+                    clerk: clerk.clone(),
+                    window: None,
+                },
+            );
+        }
+        Event::SessionClosed { session, .. } => {
+            state.sessions.remove(session);
+        }
+        Event::WindowPaused {
+            window,
+            reason,
+            back_at,
+            ..
+        } => {
+            let w = state.windows.entry(*window).or_default();
+            w.paused = Some(Pause {
+                reason: reason.clone(),
+                back_at: *back_at,
+                since: at,
+            });
+            w.since = Some(at);
+        }
+        Event::WindowResumed { window, .. } => {
+            let w = state.windows.entry(*window).or_default();
+            w.paused = None;
+            w.since = Some(at);
+        }
+        Event::DayRolled { to, .. } => {
+            state.day = Some(*to);
+            // Past days' tickets are all closed by now (expired before the roll); they leave
+            // the working state and live on in the log.
+            state.tickets.retain(|_, t| t.day >= *to);
+            state.counters.clear();
+            state.slot_counts.clear();
+            for w in state.windows.values_mut() {
+                w.held.clear();
+                w.served_today = 0;
+                w.cycle = 0;
+            }
+        }
+    }
+}
+
+fn end_ticket(
+    state: &mut HallState,
+    id: &crate::ids::TicketId,
+    status: Status,
+    at: jiff::Timestamp,
+) {
+    let Some(t) = state.tickets.get_mut(id) else {
+        return;
+    };
+    t.status = status;
+    t.ended_at = Some(at);
+    if let Some(w) = t.window {
+        let ws: &mut WindowState = state.windows.entry(w).or_default();
+        if ws.current.as_ref() == Some(id) {
+            ws.current = None;
+            ws.since = Some(at);
+        }
+        ws.held.retain(|h| h != id);
+    }
+}
+
+fn free_window(state: &mut HallState, window: crate::ids::WindowNo, at: jiff::Timestamp) {
+    let w = state.windows.entry(window).or_default();
+    w.current = None;
+    w.since = Some(at);
+}

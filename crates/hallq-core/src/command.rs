@@ -1,0 +1,112 @@
+//! Commands: what a client asks the hall to do, already parsed and authenticated.
+
+use crate::hall::DeviceKind;
+use crate::ids::{
+    ClerkId, DeviceId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo,
+};
+use crate::state::{Channel, GreenReason, PersonalTag, Priority};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// Who is asking. The server authenticates; the core authorises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A clerk's session (see [`crate::state::Session`]).
+    Clerk {
+        clerk: ClerkId,
+        session: SessionId,
+        window: Option<WindowNo>,
+    },
+    /// A configured device.
+    Device {
+        id: DeviceId,
+        kind: DeviceKind,
+        window: Option<WindowNo>,
+    },
+    /// The controller itself (sign-in after the password was checked, the clock).
+    System,
+}
+
+impl Actor {
+    /// How the actor is named in events (`issued by`).
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Clerk { clerk, .. } => format!("clerk:{clerk}"),
+            Actor::Device { id, .. } => format!("device:{id}"),
+            Actor::System => "system".into(),
+        }
+    }
+}
+
+/// What to take a ticket for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueTarget {
+    Item(ItemCode),
+    Queue(QueueId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueTicket {
+    pub target: IssueTarget,
+    /// Requested priority (staff and kiosks may ask for green or appointment).
+    pub priority: Option<Priority>,
+    pub green_reason: Option<GreenReason>,
+    pub channel: Channel,
+    /// Birth date read from the ID number, used only to decide the green channel; not stored.
+    pub birth_date: Option<Date>,
+    pub id_tag: Option<PersonalTag>,
+    pub phone_tag: Option<PersonalTag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    IssueTicket(IssueTicket),
+    CancelTicket {
+        ticket: TicketId,
+    },
+    /// Opens a session; the password has been checked by the server already.
+    SignIn {
+        clerk: ClerkId,
+        window: Option<WindowNo>,
+        session: SessionId,
+    },
+    SignOut,
+    CallNext {
+        window: WindowNo,
+    },
+    Call {
+        window: WindowNo,
+        number: TicketNumber,
+    },
+    Recall {
+        window: WindowNo,
+    },
+    Start {
+        window: WindowNo,
+    },
+    Finish {
+        window: WindowNo,
+    },
+    NoShow {
+        window: WindowNo,
+    },
+    Hold {
+        window: WindowNo,
+    },
+    CallBack {
+        window: WindowNo,
+        number: TicketNumber,
+    },
+    Transfer {
+        window: WindowNo,
+        queue: QueueId,
+    },
+    Pause {
+        window: WindowNo,
+        reason: String,
+        back_at: Option<Timestamp>,
+    },
+    Resume {
+        window: WindowNo,
+    },
+}

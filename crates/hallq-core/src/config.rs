@@ -1,0 +1,241 @@
+//! The hall's configuration as it is written in TOML (`firmware-config/halls/*.toml`).
+//!
+//! These types are the *file format*: plain data, deserialised with serde and nothing else.
+//! [`crate::hall::Hall::compile`] checks them (every problem, with its place in the file) and
+//! turns them into the indexed, typed [`crate::hall::Hall`] the core decides with.
+
+use serde::{Deserialize, Serialize};
+
+/// One hall: the whole `*.toml` file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HallConfig {
+    pub hall: HallInfo,
+    pub calendar: CalendarConfig,
+    #[serde(default)]
+    pub policies: PoliciesConfig,
+    #[serde(default, rename = "units")]
+    pub units: Vec<UnitConfig>,
+    #[serde(default, rename = "themes")]
+    pub themes: Vec<ThemeConfig>,
+    #[serde(default, rename = "queues")]
+    pub queues: Vec<QueueConfig>,
+    #[serde(default, rename = "items")]
+    pub items: Vec<ItemConfig>,
+    #[serde(default, rename = "windows")]
+    pub windows: Vec<WindowConfig>,
+    #[serde(default, rename = "clerks")]
+    pub clerks: Vec<ClerkConfig>,
+    #[serde(default, rename = "devices")]
+    pub devices: Vec<DeviceConfig>,
+}
+
+/// `[hall]`: who this hall is.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HallInfo {
+    /// Short machine id, e.g. `"lst-district"`.
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Administrative region code (行政区划代码), six digits.
+    #[serde(default)]
+    pub region_code: Option<String>,
+    /// True only for the embedded demo hall: its well-known accounts must never face a network.
+    #[serde(default)]
+    pub demo: bool,
+}
+
+/// `[calendar]`: the hall's time zone, working days and opening hours.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// IANA name, e.g. `"Asia/Shanghai"`. Business days start at local midnight.
+    pub time_zone: String,
+    /// Weekdays that are working days: `"mon"` … `"sun"`.
+    #[serde(default = "default_working_days")]
+    pub working_days: Vec<String>,
+    /// Public holidays (`"2026-10-01"`): not working days even on a weekday.
+    #[serde(default)]
+    pub holidays: Vec<String>,
+    /// Make-up working days (调休, `"2026-09-27"`): working days even on a weekend.
+    #[serde(default)]
+    pub makeup_working_days: Vec<String>,
+    /// Opening hours of the hall on a working day, `"08:30-12:00"`; `"00:00-24:00"` for all day.
+    pub hours: Vec<String>,
+    /// Whether the hall also opens (with the same hours) on days that are not working days.
+    #[serde(default)]
+    pub open_on_non_working_days: bool,
+}
+
+fn default_working_days() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
+}
+
+/// `[policies]`: the hall's rules that are numbers.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoliciesConfig {
+    /// `"strict"` (green and appointment tickets always first) or `"P:N"`, e.g. `"1:2"`: when both
+    /// priority and normal tickets wait, P priority calls then N normal calls, repeating.
+    #[serde(default = "default_interleave")]
+    pub priority_interleave: String,
+    /// How many times one call may be repeated (重呼).
+    #[serde(default = "default_recall_cap")]
+    pub recall_cap: u32,
+    /// A waiting ticket older than this raises an alarm (minutes).
+    #[serde(default = "default_wait_alarm")]
+    pub wait_alarm_minutes: u32,
+    /// Age (from the ID number's birth date) from which a ticket is green-channel automatically.
+    #[serde(default = "default_green_age")]
+    pub green_channel_age: u32,
+}
+
+impl Default for PoliciesConfig {
+    fn default() -> Self {
+        PoliciesConfig {
+            priority_interleave: default_interleave(),
+            recall_cap: default_recall_cap(),
+            wait_alarm_minutes: default_wait_alarm(),
+            green_channel_age: default_green_age(),
+        }
+    }
+}
+
+fn default_interleave() -> String {
+    "strict".into()
+}
+fn default_recall_cap() -> u32 {
+    5
+}
+fn default_wait_alarm() -> u32 {
+    30
+}
+fn default_green_age() -> u32 {
+    60
+}
+
+/// `[[units]]`: a department seated in the hall (进驻单位).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitConfig {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// `[[themes]]`: a theme of comprehensive windows (市场准入, 工程建设, 社会事务).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeConfig {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// `[[queues]]`: one line of numbers (one ticket prefix).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueConfig {
+    pub id: String,
+    /// One or two capital letters; numbers read `A001`.
+    pub prefix: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// The theme this queue belongs to, if it is a comprehensive (themed) queue.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The unit this queue belongs to, if it is a unit's own queue.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Issuing hours, `"08:30-11:30"`; empty means the hall's hours.
+    #[serde(default)]
+    pub hours: Vec<String>,
+    /// Issuing time slots with a cap on tickets issued inside each.
+    #[serde(default)]
+    pub slots: Vec<SlotConfig>,
+    /// Tickets per business day; none means no cap.
+    #[serde(default)]
+    pub daily_cap: Option<u32>,
+    /// Waiting count from which the queue shows a warning.
+    #[serde(default)]
+    pub warn_waiting: Option<u32>,
+}
+
+/// An issuing time slot: `{ from = "08:30", to = "10:00", cap = 40 }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotConfig {
+    pub from: String,
+    pub to: String,
+    pub cap: u32,
+}
+
+/// `[[items]]`: a service item (事项).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemConfig {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit: String,
+    pub queue: String,
+    /// Promised time limit (承诺时限) in working days; 0 means done on the spot (即办件).
+    #[serde(default)]
+    pub limit_days: u32,
+    /// Expected service time at the window, minutes.
+    pub service_minutes: u32,
+    /// Materials the citizen must bring (申请材料), zh-CN.
+    #[serde(default)]
+    pub materials: Vec<String>,
+}
+
+/// `[[windows]]`: a service window.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowConfig {
+    /// The number over the window, 1…999.
+    pub number: u32,
+    pub name_zh: String,
+    pub name_en: String,
+    /// The unit staffing it; none for comprehensive windows run by the hall.
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub comprehensive: bool,
+    /// Queues served, in priority tiers: `[["A"], ["B", "C"]]` serves A first, then B and C.
+    pub tiers: Vec<Vec<String>>,
+}
+
+/// `[[clerks]]`: a person who signs in.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClerkConfig {
+    pub id: String,
+    pub name: String,
+    /// Staff number shown on the rating pad (亮证).
+    #[serde(default)]
+    pub staff_no: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// `"clerk"`, `"supervisor"` or `"admin"`.
+    pub role: String,
+    /// argon2id PHC string (`$argon2id$v=19$…`).
+    pub password_hash: String,
+}
+
+/// `[[devices]]`: a kiosk, display, rating pad or gateway.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceConfig {
+    pub id: String,
+    /// `"kiosk"`, `"display"`, `"pad"` or `"gateway"`.
+    pub kind: String,
+    #[serde(default)]
+    pub window: Option<u32>,
+    /// `"sha256:<hex>"` of the device's bearer token (tokens are long random strings, so a fast
+    /// hash is the right one; passwords use argon2id).
+    pub token_hash: String,
+}

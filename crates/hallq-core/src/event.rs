@@ -1,0 +1,201 @@
+//! Events: the facts the hall controller commits, in the order it commits them.
+//!
+//! An event is stored and pushed as one JSON object, `{"seq":…,"at":…,"type":…, fields…}`
+//! ([`Envelope`]). Events carry the ticket number and window beside ids so that a display can
+//! render a call from the event alone. No ID number or phone appears here in clear.
+
+use crate::ids::{ClerkId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo};
+use crate::state::{Channel, GreenReason, PersonalTag, Priority, Status};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// An event with its place in the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub seq: u64,
+    pub at: Timestamp,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// Why a window closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    SignedOut,
+    /// The same clerk signed in at another window.
+    SignedInElsewhere,
+    /// The same clerk signed in at this window again (a new browser); the old session ends.
+    Replaced,
+}
+
+/// Why a ticket was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldReason {
+    /// The clerk held it (挂起).
+    Clerk,
+    /// The clerk left the window with the ticket open; it waits there to be called back.
+    WindowClosed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    TicketIssued {
+        ticket: TicketId,
+        number: TicketNumber,
+        day: Date,
+        queue: QueueId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<ItemCode>,
+        priority: Priority,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        green_reason: Option<GreenReason>,
+        channel: Channel,
+        /// The slot index counted against, when the queue has issuing slots.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        slot: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id_tag: Option<PersonalTag>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone_tag: Option<PersonalTag>,
+        /// The device or clerk that issued it.
+        by: String,
+    },
+    TicketCalled {
+        ticket: TicketId,
+        number: TicketNumber,
+        queue: QueueId,
+        window: WindowNo,
+        clerk: ClerkId,
+        /// The window's interleave cycle position after this call.
+        cycle: u32,
+    },
+    TicketRecalled {
+        ticket: TicketId,
+        number: TicketNumber,
+        window: WindowNo,
+        /// How many times this call has now been repeated.
+        count: u32,
+    },
+    ServiceStarted {
+        ticket: TicketId,
+        number: TicketNumber,
+        window: WindowNo,
+    },
+    TicketFinished {
+        ticket: TicketId,
+        number: TicketNumber,
+        queue: QueueId,
+        window: WindowNo,
+        clerk: ClerkId,
+        service_s: u32,
+    },
+    TicketNoShow {
+        ticket: TicketId,
+        number: TicketNumber,
+        window: WindowNo,
+    },
+    TicketTransferred {
+        ticket: TicketId,
+        number: TicketNumber,
+        from_queue: QueueId,
+        to_queue: QueueId,
+        window: WindowNo,
+        clerk: ClerkId,
+    },
+    TicketHeld {
+        ticket: TicketId,
+        number: TicketNumber,
+        window: WindowNo,
+        reason: HoldReason,
+    },
+    TicketCalledBack {
+        ticket: TicketId,
+        number: TicketNumber,
+        window: WindowNo,
+        clerk: ClerkId,
+    },
+    TicketCancelled {
+        ticket: TicketId,
+        number: TicketNumber,
+        by: String,
+    },
+    TicketExpired {
+        ticket: TicketId,
+        number: TicketNumber,
+        day: Date,
+        /// The status it had when its business day ended.
+        was: Status,
+    },
+    WindowOpened {
+        window: WindowNo,
+        clerk: ClerkId,
+        session: SessionId,
+    },
+    WindowClosed {
+        window: WindowNo,
+        clerk: ClerkId,
+        reason: CloseReason,
+    },
+    /// A sign-in without a window (a supervisor at the dashboard).
+    SessionOpened {
+        clerk: ClerkId,
+        session: SessionId,
+    },
+    SessionClosed {
+        clerk: ClerkId,
+        session: SessionId,
+    },
+    WindowPaused {
+        window: WindowNo,
+        clerk: ClerkId,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        back_at: Option<Timestamp>,
+    },
+    WindowResumed {
+        window: WindowNo,
+        clerk: ClerkId,
+    },
+    DayRolled {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Date>,
+        to: Date,
+    },
+}
+
+impl Event {
+    /// The `type` string as it appears on the wire.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::TicketIssued { .. } => "ticket_issued",
+            Event::TicketCalled { .. } => "ticket_called",
+            Event::TicketRecalled { .. } => "ticket_recalled",
+            Event::ServiceStarted { .. } => "service_started",
+            Event::TicketFinished { .. } => "ticket_finished",
+            Event::TicketNoShow { .. } => "ticket_no_show",
+            Event::TicketTransferred { .. } => "ticket_transferred",
+            Event::TicketHeld { .. } => "ticket_held",
+            Event::TicketCalledBack { .. } => "ticket_called_back",
+            Event::TicketCancelled { .. } => "ticket_cancelled",
+            Event::TicketExpired { .. } => "ticket_expired",
+            Event::WindowOpened { .. } => "window_opened",
+            Event::WindowClosed { .. } => "window_closed",
+            Event::SessionOpened { .. } => "session_opened",
+            Event::SessionClosed { .. } => "session_closed",
+            Event::WindowPaused { .. } => "window_paused",
+            Event::WindowResumed { .. } => "window_resumed",
+            Event::DayRolled { .. } => "day_rolled",
+        }
+    }
+}
+
+impl Envelope {
+    /// The exact JSON text that is stored, hashed and pushed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("events always serialise")
+    }
+}

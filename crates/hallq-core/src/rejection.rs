@@ -1,0 +1,155 @@
+//! Refusals: every reason the hall says no, typed, with a stable code, an HTTP status and a
+//! zh-CN / English title. A refusal changes nothing.
+
+use crate::ids::{ClerkId, QueueId, TicketId, TicketNumber, WindowNo};
+use crate::state::Status;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Rejection {
+    #[error("no service item has code {item:?}")]
+    UnknownItem { item: String },
+    #[error("no queue has id {queue:?}")]
+    UnknownQueue { queue: String },
+    #[error("no window has number {window}")]
+    UnknownWindow { window: u32 },
+    #[error("no ticket {ticket} today")]
+    UnknownTicket { ticket: String },
+    #[error("queue {queue} is closed now; it issues tickets {hours}")]
+    QueueClosed { queue: QueueId, hours: String },
+    #[error("queue {queue} has issued its {cap} tickets for today")]
+    DailyCapReached { queue: QueueId, cap: u32 },
+    #[error("queue {queue} has issued its {cap} tickets for the slot {slot}")]
+    SlotFull {
+        queue: QueueId,
+        slot: String,
+        cap: u32,
+    },
+    #[error("window {window} is paused; resume it first")]
+    WindowPaused { window: WindowNo },
+    #[error("window {window} is already paused")]
+    AlreadyPaused { window: WindowNo },
+    #[error("window {window} is not paused")]
+    NotPaused { window: WindowNo },
+    #[error(
+        "window {window} has ticket {number} open; finish, transfer, hold or mark it no-show first"
+    )]
+    WindowBusy {
+        window: WindowNo,
+        number: TicketNumber,
+    },
+    #[error("window {window} has no ticket called")]
+    NoCurrentTicket { window: WindowNo },
+    #[error("no ticket waits for window {window}")]
+    NoTicketWaiting { window: WindowNo },
+    #[error("you are not signed in at window {window}")]
+    NotYourWindow { window: WindowNo },
+    #[error("window {window} is taken by {clerk}; they must sign out first")]
+    WindowOccupied { window: WindowNo, clerk: ClerkId },
+    #[error("this call has been repeated {cap} times, the most allowed")]
+    RecallCapReached { cap: u32 },
+    #[error("ticket {number} is {status:?}; it cannot be {action} now")]
+    WrongState {
+        number: TicketNumber,
+        status: Status,
+        action: &'static str,
+    },
+    #[error("window {window} does not serve queue {queue}")]
+    QueueNotServed { window: WindowNo, queue: QueueId },
+    #[error("ticket {number} is not held at window {window}")]
+    NotHeldHere {
+        window: WindowNo,
+        number: TicketNumber,
+    },
+    #[error("ticket {number} is already in queue {queue}")]
+    SameQueue {
+        number: TicketNumber,
+        queue: QueueId,
+    },
+    #[error("{what} may not {action}")]
+    Forbidden { what: String, action: &'static str },
+    #[error("clerk {clerk} is not in this hall")]
+    UnknownClerk { clerk: ClerkId },
+    #[error("a rating pad or display cannot {action}")]
+    WrongDevice { action: &'static str },
+    #[error("ticket {ticket} is from a past day")]
+    PastTicket { ticket: TicketId },
+}
+
+impl Rejection {
+    /// The stable machine code, e.g. `"queue_closed"` (the problem's `type` ends with it).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::UnknownItem { .. } => "unknown_item",
+            Rejection::UnknownQueue { .. } => "unknown_queue",
+            Rejection::UnknownWindow { .. } => "unknown_window",
+            Rejection::UnknownTicket { .. } => "unknown_ticket",
+            Rejection::QueueClosed { .. } => "queue_closed",
+            Rejection::DailyCapReached { .. } => "daily_cap_reached",
+            Rejection::SlotFull { .. } => "slot_full",
+            Rejection::WindowPaused { .. } => "window_paused",
+            Rejection::AlreadyPaused { .. } => "already_paused",
+            Rejection::NotPaused { .. } => "not_paused",
+            Rejection::WindowBusy { .. } => "window_busy",
+            Rejection::NoCurrentTicket { .. } => "no_current_ticket",
+            Rejection::NoTicketWaiting { .. } => "no_ticket_waiting",
+            Rejection::NotYourWindow { .. } => "not_your_window",
+            Rejection::WindowOccupied { .. } => "window_occupied",
+            Rejection::RecallCapReached { .. } => "recall_cap_reached",
+            Rejection::WrongState { .. } => "wrong_state",
+            Rejection::QueueNotServed { .. } => "queue_not_served",
+            Rejection::NotHeldHere { .. } => "not_held_here",
+            Rejection::SameQueue { .. } => "same_queue",
+            Rejection::Forbidden { .. } => "forbidden",
+            Rejection::UnknownClerk { .. } => "unknown_clerk",
+            Rejection::WrongDevice { .. } => "wrong_device",
+            Rejection::PastTicket { .. } => "past_ticket",
+        }
+    }
+
+    /// HTTP status: 404 for what does not exist, 403 for who may not, 409 for the hall's state.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Rejection::UnknownItem { .. }
+            | Rejection::UnknownQueue { .. }
+            | Rejection::UnknownWindow { .. }
+            | Rejection::UnknownTicket { .. } => 404,
+            Rejection::NotYourWindow { .. }
+            | Rejection::Forbidden { .. }
+            | Rejection::WrongDevice { .. }
+            | Rejection::UnknownClerk { .. } => 403,
+            _ => 409,
+        }
+    }
+
+    /// A short title, zh-CN then English.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Rejection::UnknownItem { .. } => "没有该事项 / Unknown service item",
+            Rejection::UnknownQueue { .. } => "没有该队列 / Unknown queue",
+            Rejection::UnknownWindow { .. } => "没有该窗口 / Unknown window",
+            Rejection::UnknownTicket { .. } => "没有该号码 / Unknown ticket",
+            Rejection::QueueClosed { .. } => "当前不在取号时间 / Queue closed",
+            Rejection::DailyCapReached { .. } => "今日号源已满 / Daily cap reached",
+            Rejection::SlotFull { .. } => "本时段号源已满 / Time slot full",
+            Rejection::WindowPaused { .. } => "窗口暂停服务 / Window paused",
+            Rejection::AlreadyPaused { .. } => "窗口已暂停 / Window already paused",
+            Rejection::NotPaused { .. } => "窗口未暂停 / Window not paused",
+            Rejection::WindowBusy { .. } => "窗口有未完成的号 / Window busy",
+            Rejection::NoCurrentTicket { .. } => "窗口没有当前号 / No current ticket",
+            Rejection::NoTicketWaiting { .. } => "没有等候的号 / No ticket waiting",
+            Rejection::NotYourWindow { .. } => "不是您的窗口 / Not your window",
+            Rejection::WindowOccupied { .. } => "窗口已有人登录 / Window occupied",
+            Rejection::RecallCapReached { .. } => "重呼次数已满 / Recall cap reached",
+            Rejection::WrongState { .. } => "号码状态不允许此操作 / Wrong ticket state",
+            Rejection::QueueNotServed { .. } => "本窗口不办理该队列 / Queue not served here",
+            Rejection::NotHeldHere { .. } => "该号未在本窗口挂起 / Ticket not held here",
+            Rejection::SameQueue { .. } => "已在该队列 / Already in that queue",
+            Rejection::Forbidden { .. } => "无权操作 / Forbidden",
+            Rejection::UnknownClerk { .. } => "没有该工作人员 / Unknown clerk",
+            Rejection::WrongDevice { .. } => "设备无权操作 / Wrong device",
+            Rejection::PastTicket { .. } => "过期号码 / Ticket from a past day",
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The hall's state: what the event log adds up to. Only [`crate::apply`] changes it.
+
+use crate::ids::{ClerkId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How many recent service durations per queue feed the wait estimate.
+pub const RECENT_SERVICES: usize = 20;
+
+/// Priority class of a ticket, highest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// 绿色通道: elderly, pregnant, disabled, military, urgent.
+    Green,
+    /// 预约: booked in advance.
+    Appointment,
+    Normal,
+}
+
+impl Priority {
+    pub fn is_priority(self) -> bool {
+        self != Priority::Normal
+    }
+}
+
+/// Why a ticket is green-channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GreenReason {
+    /// Age from the ID number's birth date reached the configured threshold.
+    Elderly,
+    Pregnant,
+    Disabled,
+    Military,
+    Urgent,
+    /// Marked green by staff without a stated reason.
+    Staff,
+}
+
+/// Where a ticket was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Kiosk,
+    /// At the help desk or a window, by staff.
+    Desk,
+    /// Remotely (WeChat, web).
+    Remote,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Waiting,
+    Called,
+    Serving,
+    /// 挂起: put aside at a window (the citizen fetches a missing paper) to be called back there.
+    Held,
+    Finished,
+    NoShow,
+    Cancelled,
+    Expired,
+}
+
+impl Status {
+    /// Open tickets still need the hall; the others are done.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Waiting | Status::Called | Status::Serving | Status::Held
+        )
+    }
+}
+
+/// A keyed hash of a citizen's ID number or phone and its last digits; the clear value is
+/// never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalTag {
+    /// HMAC-SHA-256 under the hall's secret key, hex, truncated to 32 hex digits.
+    pub hash: String,
+    /// The last digits (6 of an ID number, as printed on tickets; 4 of a phone).
+    pub tail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub number: TicketNumber,
+    pub day: Date,
+    /// Global order of issue, breaks ties between equal issue times.
+    pub order: u64,
+    pub queue: QueueId,
+    pub item: Option<ItemCode>,
+    pub priority: Priority,
+    pub green_reason: Option<GreenReason>,
+    pub channel: Channel,
+    pub issued_at: Timestamp,
+    pub status: Status,
+    pub window: Option<WindowNo>,
+    /// The first clerk who called this ticket: the first-contact owner (首问负责).
+    pub first_clerk: Option<ClerkId>,
+    pub called_at: Option<Timestamp>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub recalls: u32,
+    pub transfers: u32,
+    pub id_tag: Option<PersonalTag>,
+    pub phone_tag: Option<PersonalTag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    pub reason: String,
+    pub back_at: Option<Timestamp>,
+    pub since: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct WindowState {
+    pub clerk: Option<ClerkId>,
+    pub session: Option<SessionId>,
+    /// The ticket called or being served here.
+    pub current: Option<TicketId>,
+    pub paused: Option<Pause>,
+    /// Tickets held (挂起) here, oldest first.
+    pub held: Vec<TicketId>,
+    /// Position in the priority interleave cycle (see [`crate::hall::Interleave`]).
+    pub cycle: u32,
+    /// When the window last changed state.
+    pub since: Option<Timestamp>,
+    pub served_today: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub clerk: ClerkId,
+    pub window: Option<WindowNo>,
+}
+
+/// Everything the hall controller knows now. Tickets of past business days leave the state when
+/// the day rolls (they stay in the log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct HallState {
+    /// The seq of the last event applied.
+    pub seq: u64,
+    /// The time of the last event applied.
+    pub at: Option<Timestamp>,
+    /// The current business day; none before the first event.
+    pub day: Option<Date>,
+    pub tickets: BTreeMap<TicketId, Ticket>,
+    /// Last number issued today, per queue.
+    pub counters: BTreeMap<QueueId, u32>,
+    /// Tickets issued today per queue and slot index.
+    pub slot_counts: BTreeMap<QueueId, BTreeMap<usize, u32>>,
+    pub windows: BTreeMap<WindowNo, WindowState>,
+    pub sessions: BTreeMap<SessionId, Session>,
+    /// Recent service durations per queue, seconds, newest last.
+    pub recent_service_s: BTreeMap<QueueId, Vec<u32>>,
+    /// Total tickets ever issued (gives [`Ticket::order`]).
+    pub issued_total: u64,
+}
+
+impl HallState {
+    pub fn ticket(&self, id: &TicketId) -> Option<&Ticket> {
+        self.tickets.get(id)
+    }
+
+    /// Today's ticket with this number, if any.
+    pub fn ticket_by_number(&self, number: &TicketNumber) -> Option<&Ticket> {
+        let day = self.day?;
+        self.tickets.get(&ticket_id(day, number))
+    }
+
+    pub fn window(&self, n: WindowNo) -> Option<&WindowState> {
+        self.windows.get(&n)
+    }
+
+    /// The window a clerk is signed in at, if any.
+    pub fn window_of_clerk(&self, clerk: &ClerkId) -> Option<WindowNo> {
+        self.windows
+            .iter()
+            .find(|(_, w)| w.clerk.as_ref() == Some(clerk))
+            .map(|(n, _)| *n)
+    }
+
+    /// Waiting tickets of a queue.
+    pub fn waiting_in<'a>(&'a self, queue: &'a QueueId) -> impl Iterator<Item = &'a Ticket> {
+        self.tickets
+            .values()
+            .filter(move |t| t.status == Status::Waiting && &t.queue == queue)
+    }
+}
+
+/// A ticket's id: `"20261126-A001"`.
+pub fn ticket_id(day: Date, number: &TicketNumber) -> TicketId {
+    TicketId(format!("{}-{}", day.strftime("%Y%m%d"), number))
+}

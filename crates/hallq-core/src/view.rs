@@ -1,0 +1,206 @@
+//! Read models computed from the state: a ticket as clients see it, the live hall, wait
+//! estimates. Pure functions of (hall, state, now).
+
+use crate::hall::Hall;
+use crate::ids::{ClerkId, ItemCode, QueueId, TicketId, TicketNumber, WindowNo};
+use crate::state::{HallState, Priority, Status, Ticket};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// A ticket as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketView {
+    pub id: TicketId,
+    pub number: TicketNumber,
+    pub queue: QueueId,
+    pub item: Option<ItemCode>,
+    pub priority: Priority,
+    pub issued_at: Timestamp,
+    pub status: Status,
+    /// People who will be called before this ticket (0 once called).
+    pub ahead: u32,
+    pub estimated_wait_s: u32,
+    /// The window it was called to, once called.
+    pub window: Option<WindowNo>,
+    pub recalls: u32,
+    pub transfers: u32,
+    /// Last digits of the ID number, when one was given (as printed on the ticket).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_tail: Option<String>,
+}
+
+pub fn ticket_view(hall: &Hall, state: &HallState, t: &Ticket) -> TicketView {
+    let ahead = ahead_of(state, t);
+    TicketView {
+        id: t.id.clone(),
+        number: t.number.clone(),
+        queue: t.queue.clone(),
+        item: t.item.clone(),
+        priority: t.priority,
+        issued_at: t.issued_at,
+        status: t.status,
+        ahead,
+        estimated_wait_s: if t.status == Status::Waiting {
+            estimate_wait_s(hall, state, &t.queue, ahead)
+        } else {
+            0
+        },
+        window: t.window,
+        recalls: t.recalls,
+        transfers: t.transfers,
+        id_tail: t.id_tag.as_ref().map(|tag| tag.tail.clone()),
+    }
+}
+
+/// How many waiting tickets of the same queue go before `t`: priority tickets before normal
+/// ones, then by issue time. (An approximation under an interleave ratio; the simulator issue
+/// measures and improves it.)
+pub fn ahead_of(state: &HallState, t: &Ticket) -> u32 {
+    if t.status != Status::Waiting {
+        return 0;
+    }
+    let key = |x: &Ticket| (!x.priority.is_priority(), x.issued_at, x.order);
+    let mine = key(t);
+    state
+        .waiting_in(&t.queue)
+        .filter(|o| o.id != t.id && key(o) < mine)
+        .count() as u32
+}
+
+/// Seconds until a ticket with `ahead` people before it is called: each open window serving the
+/// queue (signed in, not paused) takes one person per mean recent service time. With no window
+/// open, the configured windows are assumed to open.
+pub fn estimate_wait_s(hall: &Hall, state: &HallState, queue: &QueueId, ahead: u32) -> u32 {
+    if ahead == 0 {
+        return 0;
+    }
+    let serving: Vec<_> = hall.windows_serving(queue).collect();
+    let open = serving
+        .iter()
+        .filter(|w| {
+            state
+                .windows
+                .get(&w.number)
+                .is_some_and(|ws| ws.clerk.is_some() && ws.paused.is_none())
+        })
+        .count();
+    let servers = if open > 0 { open } else { serving.len().max(1) } as u64;
+    let mean = match state.recent_service_s.get(queue) {
+        Some(r) if !r.is_empty() => r.iter().map(|&s| s as u64).sum::<u64>() / r.len() as u64,
+        _ => hall
+            .queues
+            .get(queue)
+            .map_or(600, |q| q.default_service_s as u64),
+    }
+    .max(30);
+    (ahead as u64 * mean).div_ceil(servers).min(u32::MAX as u64) as u32
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueLive {
+    pub queue: QueueId,
+    pub prefix: String,
+    pub waiting: u32,
+    pub longest_wait_s: u32,
+    /// For a normal ticket taken now.
+    pub estimated_wait_s: u32,
+    /// Waiting reached the configured warning level.
+    pub warning: bool,
+    pub issued_today: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowStatus {
+    /// Nobody signed in.
+    Closed,
+    Idle,
+    Called,
+    Serving,
+    Paused,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowLive {
+    pub window: WindowNo,
+    pub state: WindowStatus,
+    pub clerk: Option<ClerkId>,
+    pub ticket: Option<TicketNumber>,
+    pub since: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pause_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_at: Option<Timestamp>,
+    pub held: Vec<TicketNumber>,
+    pub served_today: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Live {
+    pub seq: u64,
+    pub day: Option<jiff::civil::Date>,
+    pub queues: Vec<QueueLive>,
+    pub windows: Vec<WindowLive>,
+}
+
+pub fn live(hall: &Hall, state: &HallState, now: Timestamp) -> Live {
+    let queues = hall
+        .queues
+        .values()
+        .map(|q| {
+            let waiting: Vec<&Ticket> = state.waiting_in(&q.id).collect();
+            let longest = waiting
+                .iter()
+                .map(|t| now.duration_since(t.issued_at).as_secs().max(0) as u32)
+                .max()
+                .unwrap_or(0);
+            let n = waiting.len() as u32;
+            QueueLive {
+                queue: q.id.clone(),
+                prefix: q.prefix.clone(),
+                waiting: n,
+                longest_wait_s: longest,
+                estimated_wait_s: estimate_wait_s(hall, state, &q.id, n),
+                warning: q.warn_waiting.is_some_and(|w| n >= w),
+                issued_today: state.counters.get(&q.id).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    let windows = hall
+        .windows
+        .keys()
+        .map(|n| {
+            let ws = state.windows.get(n).cloned().unwrap_or_default();
+            let current = ws.current.as_ref().and_then(|id| state.ticket(id));
+            let st = match (&ws.clerk, &ws.paused, current.map(|t| t.status)) {
+                (None, _, _) => WindowStatus::Closed,
+                (_, Some(_), _) => WindowStatus::Paused,
+                (_, _, Some(Status::Serving)) => WindowStatus::Serving,
+                (_, _, Some(_)) => WindowStatus::Called,
+                _ => WindowStatus::Idle,
+            };
+            WindowLive {
+                window: *n,
+                state: st,
+                clerk: ws.clerk.clone(),
+                ticket: current.map(|t| t.number.clone()),
+                since: ws.since,
+                pause_reason: ws.paused.as_ref().map(|p| p.reason.clone()),
+                back_at: ws.paused.as_ref().and_then(|p| p.back_at),
+                held: ws
+                    .held
+                    .iter()
+                    .filter_map(|id| state.ticket(id))
+                    .map(|t| t.number.clone())
+                    .collect(),
+                served_today: ws.served_today,
+            }
+        })
+        .collect();
+    Live {
+        seq: state.seq,
+        day: state.day,
+        queues,
+        windows,
+    }
+}
