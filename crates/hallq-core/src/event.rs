@@ -26,8 +26,6 @@ pub enum CloseReason {
     SignedOut,
     /// The same clerk signed in at another window.
     SignedInElsewhere,
-    /// The same clerk signed in at this window again (a new browser); the old session ends.
-    Replaced,
 }
 
 /// Why a ticket was held.
@@ -130,6 +128,8 @@ pub enum Event {
         /// The status it had when its business day ended.
         was: Status,
     },
+    /// A clerk signed in at a window. The same clerk signing in at the same window again (a new
+    /// browser) gives another `window_opened` whose session replaces the old one.
     WindowOpened {
         window: WindowNo,
         clerk: ClerkId,
@@ -189,6 +189,26 @@ impl Event {
             Event::WindowPaused { .. } => "window_paused",
             Event::WindowResumed { .. } => "window_resumed",
             Event::DayRolled { .. } => "day_rolled",
+        }
+    }
+}
+
+impl Event {
+    /// The ticket this event is about, if any.
+    pub fn ticket(&self) -> Option<&TicketId> {
+        match self {
+            Event::TicketIssued { ticket, .. }
+            | Event::TicketCalled { ticket, .. }
+            | Event::TicketRecalled { ticket, .. }
+            | Event::ServiceStarted { ticket, .. }
+            | Event::TicketFinished { ticket, .. }
+            | Event::TicketNoShow { ticket, .. }
+            | Event::TicketTransferred { ticket, .. }
+            | Event::TicketHeld { ticket, .. }
+            | Event::TicketCalledBack { ticket, .. }
+            | Event::TicketCancelled { ticket, .. }
+            | Event::TicketExpired { ticket, .. } => Some(ticket),
+            _ => None,
         }
     }
 }

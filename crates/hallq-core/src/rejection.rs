@@ -49,7 +49,7 @@ pub enum Rejection {
     WindowOccupied { window: WindowNo, clerk: ClerkId },
     #[error("this call has been repeated {cap} times, the most allowed")]
     RecallCapReached { cap: u32 },
-    #[error("ticket {number} is {status:?}; it cannot be {action} now")]
+    #[error("ticket {number} is {status}; it cannot be {action} now")]
     WrongState {
         number: TicketNumber,
         status: Status,

@@ -66,6 +66,21 @@ pub enum Status {
     Expired,
 }
 
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Waiting => "waiting",
+            Status::Called => "called",
+            Status::Serving => "serving",
+            Status::Held => "held",
+            Status::Finished => "finished",
+            Status::NoShow => "no_show",
+            Status::Cancelled => "cancelled",
+            Status::Expired => "expired",
+        })
+    }
+}
+
 impl Status {
     /// Open tickets still need the hall; the others are done.
     pub fn is_open(self) -> bool {

@@ -1,0 +1,415 @@
+//! Thin handlers: parse the request into a core [`Command`], send it to the hall actor, render
+//! the committed reply. Deciding is the core's job.
+
+use super::AppState;
+use super::extract::{Bearer, Body, IdempotencyKey};
+use crate::actor::{Answer, Credential, Query, Render, Reply};
+use crate::problem::ApiError;
+use axum::Json;
+use axum::extract::{Path, Query as QueryParams, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hallq_core::Command;
+use hallq_core::command::{IssueTarget, IssueTicket};
+use hallq_core::idnumber::IdNumber;
+use hallq_core::ids::{ClerkId, ItemCode, QueueId, SessionId, TicketNumber, WindowNo};
+use hallq_core::state::{Channel, GreenReason, Priority};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let mut res = if status == StatusCode::NO_CONTENT {
+            status.into_response()
+        } else {
+            (status, Json(self.body)).into_response()
+        };
+        if self.replayed {
+            res.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+        res
+    }
+}
+
+pub async fn healthz(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
+    match app.hall.query(Credential::System, Query::Seq).await? {
+        Answer::Seq(seq) => Ok(Json(json!({ "status": "ok", "seq": seq }))),
+        _ => Err(ApiError::internal("unexpected answer")),
+    }
+}
+
+/// The hall as kiosks and displays need it; no secrets.
+pub async fn hall(State(app): State<AppState>) -> Response {
+    let mut res = app.hall_json.as_ref().clone().into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    item: Option<String>,
+    queue: Option<String>,
+    priority: Option<Priority>,
+    green_reason: Option<GreenReason>,
+    channel: Option<Channel>,
+    id_number: Option<String>,
+    phone: Option<String>,
+}
+
+pub async fn issue_ticket(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    let req: IssueRequest = body.json()?;
+    let target = match (req.item, req.queue) {
+        (Some(item), None) => IssueTarget::Item(ItemCode(item)),
+        (None, Some(queue)) => IssueTarget::Queue(QueueId(queue)),
+        _ => {
+            return Err(ApiError::bad_request(
+                "give exactly one of \"item\" (a service item code) or \"queue\" (a queue id)",
+            ));
+        }
+    };
+    let id = req
+        .id_number
+        .as_deref()
+        .map(IdNumber::parse)
+        .transpose()
+        .map_err(ApiError::bad_request)?;
+    let phone_tag = match req.phone.as_deref() {
+        Some(p) => {
+            let digits: String = p.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+            if digits.len() != 11
+                || !digits.starts_with('1')
+                || !digits.chars().all(|c| c.is_ascii_digit())
+            {
+                return Err(ApiError::bad_request(
+                    "phone must be an 11-digit mainland mobile number / 手机号码应为11位",
+                ));
+            }
+            Some(app.hall.secrets.phone_tag(&digits))
+        }
+        None => None,
+    };
+    let command = Command::IssueTicket(IssueTicket {
+        target,
+        priority: req.priority,
+        green_reason: req.green_reason,
+        channel: req.channel.unwrap_or_default(),
+        birth_date: id.as_ref().and_then(IdNumber::birth_date),
+        id_tag: id.as_ref().map(|i| app.hall.secrets.id_tag(i)),
+        phone_tag,
+    });
+    let principal = token.clone().unwrap_or_default();
+    app.hall
+        .command(
+            Credential::Token(token),
+            command,
+            Render::Ticket,
+            body.idempotency(&principal, key),
+        )
+        .await
+}
+
+#[derive(Deserialize)]
+pub struct TicketParams {
+    track: Option<String>,
+}
+
+pub async fn get_ticket(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+    QueryParams(params): QueryParams<TicketParams>,
+) -> Result<Json<Value>, ApiError> {
+    // A valid tracking token for this very ticket is enough (the QR code on the ticket).
+    let credential = match params.track.as_deref() {
+        Some(t) if app.hall.secrets.check_track_token(t) == Some(id.as_str()) => Credential::System,
+        Some(_) => {
+            return Err(ApiError::unauthorized(
+                "the tracking token does not match this ticket",
+            ));
+        }
+        None => Credential::Token(token),
+    };
+    match app
+        .hall
+        .query(credential, Query::Ticket(id.clone()))
+        .await?
+    {
+        Answer::Ticket(view) => {
+            let mut v =
+                serde_json::to_value(*view).map_err(|e| ApiError::internal(e.to_string()))?;
+            v["track_token"] = Value::String(app.hall.secrets.track_token(&id));
+            Ok(Json(v))
+        }
+        _ => Err(ApiError::internal("unexpected answer")),
+    }
+}
+
+pub async fn cancel_ticket(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Path(id): Path<String>,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    let principal = token.clone().unwrap_or_default();
+    app.hall
+        .command(
+            Credential::Token(token),
+            Command::CancelTicket {
+                ticket: hallq_core::ids::TicketId(id),
+            },
+            Render::Ticket,
+            body.idempotency(&principal, key),
+        )
+        .await
+        .map(|mut r| {
+            r.status = 200;
+            r
+        })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    clerk: String,
+    password: String,
+    window: Option<u32>,
+}
+
+pub async fn sign_in(
+    State(app): State<AppState>,
+    key: IdempotencyKey,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    let req: SignInRequest = body.json()?;
+    let hash = app
+        .hall
+        .hall
+        .clerks
+        .get(&ClerkId(req.clerk.clone()))
+        .map(|c| c.password_hash.clone());
+    let password = req.password;
+    // Verify off the async threads (argon2 is deliberately slow); an unknown clerk costs the
+    // same time as a wrong password, so the reply does not reveal which ids exist.
+    let ok =
+        tokio::task::spawn_blocking(move || crate::passwords::verify(hash.as_deref(), &password))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+    if !ok {
+        return Err(ApiError::unauthorized(
+            "clerk id or password is wrong / 工号或密码错误",
+        ));
+    }
+    let token = app.hall.secrets.session_token(&req.clerk, key.0.as_deref());
+    let principal = format!("signin:{}", req.clerk);
+    let idempotency = body.idempotency(&principal, key);
+    let mut reply = app
+        .hall
+        .command(
+            Credential::System,
+            Command::SignIn {
+                clerk: ClerkId(req.clerk),
+                window: req.window.map(WindowNo),
+                session: SessionId(crate::secrets::token_hash(&token)),
+            },
+            Render::Session,
+            idempotency,
+        )
+        .await?;
+    // The token is never stored; a retried sign-in derives the same one from its key.
+    reply.body["token"] = Value::String(token);
+    Ok(reply)
+}
+
+pub async fn sign_out(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+) -> Result<Reply, ApiError> {
+    app.hall
+        .command(
+            Credential::Token(token),
+            Command::SignOut,
+            Render::Empty,
+            None,
+        )
+        .await
+}
+
+pub async fn who_am_i(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(match app.hall.who(token).await? {
+        hallq_core::Actor::Clerk { clerk, window, .. } => {
+            let role = app.hall.hall.clerks.get(&clerk).map(|c| c.role);
+            let name = app.hall.hall.clerks.get(&clerk).map(|c| c.name.clone());
+            json!({ "kind": "clerk", "clerk": clerk, "name": name, "role": role, "window": window })
+        }
+        hallq_core::Actor::Device { id, kind, window } => {
+            json!({ "kind": "device", "device": id, "device_kind": kind, "window": window })
+        }
+        hallq_core::Actor::System => json!({ "kind": "system" }),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct WindowActionBody {
+    number: Option<String>,
+    queue: Option<String>,
+    reason: Option<String>,
+    back_at: Option<String>,
+}
+
+pub async fn window_action(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Path((n, action)): Path<(u32, String)>,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    let req: WindowActionBody = body.json()?;
+    let window = WindowNo(n);
+    let number = || -> Result<TicketNumber, ApiError> {
+        let s = req.number.as_deref().ok_or_else(|| {
+            ApiError::bad_request(format!("{action} needs {{\"number\": \"A012\"}}"))
+        })?;
+        TicketNumber::parse(s).map_err(ApiError::bad_request)
+    };
+    let command = match action.as_str() {
+        "call-next" => Command::CallNext { window },
+        "call" => Command::Call {
+            window,
+            number: number()?,
+        },
+        "recall" => Command::Recall { window },
+        "start" => Command::Start { window },
+        "finish" => Command::Finish { window },
+        "no-show" => Command::NoShow { window },
+        "hold" => Command::Hold { window },
+        "call-back" => Command::CallBack {
+            window,
+            number: number()?,
+        },
+        "transfer" => Command::Transfer {
+            window,
+            queue: QueueId(req.queue.clone().ok_or_else(|| {
+                ApiError::bad_request("transfer needs {\"queue\": \"<queue id>\"}")
+            })?),
+        },
+        "pause" => {
+            let reason = req.reason.clone().unwrap_or_default().trim().to_owned();
+            if reason.is_empty() || reason.chars().count() > 100 {
+                return Err(ApiError::bad_request(
+                    "pause needs a \"reason\" of 1-100 characters (the away message / 去向留言)",
+                ));
+            }
+            let back_at = req
+                .back_at
+                .as_deref()
+                .map(|s| parse_back_at(&app, s))
+                .transpose()?;
+            Command::Pause {
+                window,
+                reason,
+                back_at,
+            }
+        }
+        "resume" => Command::Resume { window },
+        other => {
+            return Err(ApiError::not_found(format!(
+                "windows have no action {other:?}"
+            )));
+        }
+    };
+    let principal = token.clone().unwrap_or_default();
+    app.hall
+        .command(
+            Credential::Token(token),
+            command,
+            Render::Window(n),
+            body.idempotency(&principal, key),
+        )
+        .await
+}
+
+/// `back_at` is an RFC 3339 time, or `"10:30"`: that time today in the hall's time zone.
+fn parse_back_at(app: &AppState, s: &str) -> Result<jiff::Timestamp, ApiError> {
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    let bad = || {
+        ApiError::bad_request(format!(
+            "back_at {s:?} is neither \"HH:MM\" nor an RFC 3339 time"
+        ))
+    };
+    let minute = hallq_core::calendar::parse_hhmm(s).map_err(|_| bad())?;
+    let cal = &app.hall.hall.calendar;
+    let today = cal.business_day(app.clock.now());
+    let t = cal.start_of_day(today) + jiff::SignedDuration::from_mins(minute as i64);
+    Ok(t)
+}
+
+pub async fn live(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+) -> Result<Json<Value>, ApiError> {
+    match app
+        .hall
+        .query(Credential::Token(token), Query::Live)
+        .await?
+    {
+        Answer::Live(l) => Ok(Json(
+            serde_json::to_value(*l).map_err(|e| ApiError::internal(e.to_string()))?,
+        )),
+        _ => Err(ApiError::internal("unexpected answer")),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EventsParams {
+    #[serde(default)]
+    after: u64,
+    limit: Option<usize>,
+}
+
+pub async fn events(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    params: Result<QueryParams<EventsParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let QueryParams(params) = params?;
+    app.hall.who(token).await?;
+    let limit = params.limit.unwrap_or(500).clamp(1, 5000);
+    let rows = app.read_events(params.after, limit).await?;
+    let next = rows.last().map_or(params.after, |r| r.seq);
+    let mut body = String::from("{\"events\":[");
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&r.body);
+    }
+    body.push_str(&format!("],\"next\":{next}}}"));
+    let mut res = body.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(res)
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint; see docs/api.md")
+}

@@ -1,0 +1,83 @@
+//! The HTTP and WebSocket API (`docs/api.md`): the router, shared state, limits.
+
+pub mod extract;
+pub mod handlers;
+pub mod stream;
+
+use crate::actor::HallHandle;
+use crate::clock::Clock;
+use crate::problem::ApiError;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use hallq_store::{EventRow, Reader};
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// Bodies larger than this are refused with 413 before they are read.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub hall: HallHandle,
+    /// `GET /api/v1/hall`, rendered once.
+    pub hall_json: Arc<String>,
+    pub clock: Clock,
+    /// Flips to true when the controller shuts down; open streams close.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// Reads committed events from the log on a blocking thread (the write connection stays
+    /// with the hall actor; readers use their own).
+    pub async fn read_events(&self, after: u64, limit: usize) -> Result<Vec<EventRow>, ApiError> {
+        let path = self.hall.db_path.clone();
+        tokio::task::spawn_blocking(move || Reader::open(&path)?.events_after(after, limit))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))?
+            .map_err(|e| ApiError::internal(e.to_string()))
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    use handlers::*;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/hall", get(hall))
+        .route("/api/v1/tickets", post(issue_ticket))
+        .route("/api/v1/tickets/{id}", get(get_ticket))
+        .route("/api/v1/tickets/{id}/cancel", post(cancel_ticket))
+        .route(
+            "/api/v1/session",
+            post(sign_in).delete(sign_out).get(who_am_i),
+        )
+        .route("/api/v1/windows/{n}/{action}", post(window_action))
+        .route("/api/v1/live", get(live))
+        .route("/api/v1/events", get(events))
+        .route("/api/v1/stream", get(stream::stream))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The public view of the hall: everything a kiosk or display needs, no password hashes, no
+/// device tokens.
+pub fn hall_json(hall: &hallq_core::Hall) -> String {
+    use serde_json::json;
+    let c = &hall.config;
+    json!({
+        "hall": c.hall,
+        "calendar": { "time_zone": c.calendar.time_zone, "hours": c.calendar.hours },
+        "policies": c.policies,
+        "units": c.units,
+        "themes": c.themes,
+        "queues": c.queues,
+        "items": c.items,
+        "windows": c.windows,
+        "clerks": c.clerks.iter().map(|k| json!({
+            "id": k.id, "name": k.name, "staff_no": k.staff_no, "unit": k.unit
+        })).collect::<Vec<_>>(),
+    })
+    .to_string()
+}

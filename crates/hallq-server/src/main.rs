@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    hallq_server::cli::main()
+}
