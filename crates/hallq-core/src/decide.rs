@@ -81,19 +81,25 @@ pub fn decide(
             session,
         } => sign_in(hall, state, actor, clerk, *window, session),
         Command::SignOut => {
-            let Actor::Clerk {
-                clerk,
-                session,
-                window,
-            } = actor
-            else {
+            let Actor::Clerk { clerk, session, .. } = actor else {
                 return Err(Rejection::Forbidden {
                     what: actor.label(),
                     action: "sign out",
                 });
             };
-            Ok(match window {
-                Some(w) => leave_window(state, *w, clerk, CloseReason::SignedOut),
+            // The session must still be open (it may have ended between authentication and
+            // now), and only a window's own session signs out of it.
+            let Some(open) = state.sessions.get(session) else {
+                return Err(Rejection::SessionEnded);
+            };
+            Ok(match open.window {
+                Some(w)
+                    if state.windows.get(&w).and_then(|ws| ws.session.as_ref())
+                        == Some(session) =>
+                {
+                    leave_window(state, w, clerk, CloseReason::SignedOut)
+                }
+                Some(_) => return Err(Rejection::SessionEnded),
                 None => vec![Event::SessionClosed {
                     clerk: clerk.clone(),
                     session: session.clone(),
@@ -317,7 +323,9 @@ fn issue_ticket(
         }
     };
     let queue = &hall.queues[&queue_id];
-    let day = hall.calendar.business_day(now);
+    // The state's day, once rolled: if the clock steps back over midnight the day does not roll
+    // back, and numbers must not restart in a day that is already closed.
+    let day = state.day.unwrap_or_else(|| hall.calendar.business_day(now));
     let minute = hall.calendar.minute_of_day(now);
     let hours_text = || {
         queue

@@ -52,6 +52,8 @@ pub enum Rejection {
     #[error("ticket {number} is {status}; it cannot be {action} now")]
     WrongState {
         number: TicketNumber,
+        /// Named apart from the problem's HTTP `status`.
+        #[serde(rename = "ticket_status")]
         status: Status,
         action: &'static str,
     },
@@ -73,6 +75,8 @@ pub enum Rejection {
     UnknownClerk { clerk: ClerkId },
     #[error("a rating pad or display cannot {action}")]
     WrongDevice { action: &'static str },
+    #[error("this session has ended; sign in again")]
+    SessionEnded,
     #[error("ticket {ticket} is from a past day")]
     PastTicket { ticket: TicketId },
 }
@@ -104,6 +108,7 @@ impl Rejection {
             Rejection::Forbidden { .. } => "forbidden",
             Rejection::UnknownClerk { .. } => "unknown_clerk",
             Rejection::WrongDevice { .. } => "wrong_device",
+            Rejection::SessionEnded => "session_ended",
             Rejection::PastTicket { .. } => "past_ticket",
         }
     }
@@ -115,6 +120,8 @@ impl Rejection {
             | Rejection::UnknownQueue { .. }
             | Rejection::UnknownWindow { .. }
             | Rejection::UnknownTicket { .. } => 404,
+            Rejection::PastTicket { .. } => 410,
+            Rejection::SessionEnded => 401,
             Rejection::NotYourWindow { .. }
             | Rejection::Forbidden { .. }
             | Rejection::WrongDevice { .. }
@@ -149,6 +156,7 @@ impl Rejection {
             Rejection::Forbidden { .. } => "无权操作 / Forbidden",
             Rejection::UnknownClerk { .. } => "没有该工作人员 / Unknown clerk",
             Rejection::WrongDevice { .. } => "设备无权操作 / Wrong device",
+            Rejection::SessionEnded => "会话已结束 / Session ended",
             Rejection::PastTicket { .. } => "过期号码 / Ticket from a past day",
         }
     }

@@ -221,18 +221,21 @@ fn queues_close_outside_hours_on_holidays_and_at_their_caps() {
         Err(Rejection::QueueClosed { .. })
     ));
     sim.issue("YJQ-003").unwrap();
-    sim.now = at("2026-10-02", "09:00"); // 国庆
+    // Other days, each a fresh hall (the clock never steps back within one).
+    let on = |day: &str| {
+        let mut sim = Sim::new();
+        sim.now = at(day, "09:00");
+        sim
+    };
     assert!(matches!(
-        sim.issue("YJQ-003"),
+        on("2026-10-02").issue("YJQ-003"),
         Err(Rejection::QueueClosed { .. })
-    ));
-    sim.now = at("2026-11-28", "09:00"); // a Saturday
+    )); // 国庆
     assert!(matches!(
-        sim.issue("YJQ-003"),
+        on("2026-11-28").issue("YJQ-003"),
         Err(Rejection::QueueClosed { .. })
-    ));
-    sim.now = at("2026-10-10", "09:00"); // a make-up working Saturday
-    sim.issue("YJQ-003").unwrap();
+    )); // Saturday
+    on("2026-10-10").issue("YJQ-003").unwrap(); // a make-up working Saturday
 
     let mut sim = Sim::new();
     for _ in 0..3 {
