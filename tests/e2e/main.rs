@@ -1,5 +1,13 @@
 //! End-to-end tests: the real `hallq` binary on port 0, real HTTP and WebSocket clients, real
 //! SQLite files in temporary directories. One test binary; one module per concern.
 
+mod bad_input;
+mod cli;
+mod crash;
+mod idempotency;
+mod lifecycle;
+mod refusals;
+mod rollover;
 mod smoke;
+mod stream;
 mod support;

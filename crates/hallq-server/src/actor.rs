@@ -521,10 +521,18 @@ impl HallActor {
             Query::Seq => unreachable!(),
             Query::Live => Answer::Live(Box::new(view::live(&self.hall, &self.state, now))),
             Query::Ticket(id) => {
-                let t = self
-                    .state
-                    .ticket(&hallq_core::ids::TicketId(id.clone()))
-                    .ok_or(ApiError::from(Rejection::UnknownTicket { ticket: id }))?;
+                let tid = hallq_core::ids::TicketId(id.clone());
+                let Some(t) = self.state.ticket(&tid) else {
+                    // Past days' tickets leave the working state at the day roll (the log keeps
+                    // them): say so rather than "unknown".
+                    let today = self.state.day.map(|d| d.strftime("%Y%m%d").to_string());
+                    let past = matches!((id.split_once('-'), today), (Some((day, _)), Some(today)) if day.len() == 8 && day < today.as_str());
+                    return Err(ApiError::from(if past {
+                        Rejection::PastTicket { ticket: tid }
+                    } else {
+                        Rejection::UnknownTicket { ticket: id }
+                    }));
+                };
                 Answer::Ticket(Box::new(view::ticket_view(&self.hall, &self.state, t)))
             }
         })

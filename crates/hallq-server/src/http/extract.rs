@@ -96,6 +96,15 @@ impl Body {
         } else {
             &self.bytes
         };
+        // Serde would also read a struct from an array of its fields; the API takes objects only.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "invalid_json",
+                "请求内容有误 / Invalid request body",
+                "the body must be a JSON object",
+            ));
+        }
         serde_json::from_slice(bytes).map_err(|e| {
             ApiError::new(
                 axum::http::StatusCode::BAD_REQUEST,

@@ -276,9 +276,10 @@ pub async fn window_action(
     State(app): State<AppState>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
-    Path((n, action)): Path<(u32, String)>,
+    path: Result<Path<(u32, String)>, axum::extract::rejection::PathRejection>,
     body: Body,
 ) -> Result<Reply, ApiError> {
+    let Path((n, action)) = path?;
     let req: WindowActionBody = body.json()?;
     let window = WindowNo(n);
     let number = || -> Result<TicketNumber, ApiError> {
@@ -408,6 +409,15 @@ pub async fn events(
         HeaderValue::from_static("application/json"),
     );
     Ok(res)
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "不支持该方法 / Method not allowed",
+        "this endpoint does not take that method; see docs/api.md",
+    )
 }
 
 pub async fn not_found() -> ApiError {

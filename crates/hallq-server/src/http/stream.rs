@@ -34,6 +34,24 @@ pub async fn stream(
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
     app.hall.who(token).await?;
+    // A client ahead of the log (e.g. a controller restored from an older backup) must know it,
+    // or it would silently skip what comes next.
+    if let crate::actor::Answer::Seq(seq) = app
+        .hall
+        .query(crate::actor::Credential::System, crate::actor::Query::Seq)
+        .await?
+        && params.after > seq
+    {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "after_beyond_log",
+            "序号超出日志 / after is beyond the log",
+            format!(
+                "after={} but the log ends at seq {seq}; resync from a snapshot",
+                params.after
+            ),
+        ));
+    }
     Ok(ws.on_upgrade(move |socket| run(app, socket, params.after)))
 }
 
