@@ -599,3 +599,14 @@ async fn a_malformed_idempotency_key_or_query_is_refused() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn a_plain_get_of_the_stream_is_a_problem_not_plain_text() {
+    let hall = spawn_hall().await;
+    // `read` asserts that a 4xx carries application/problem+json.
+    let (status, body) = hall
+        .get("/api/v1/stream?after=0", Some("demo-display"))
+        .await;
+    assert!(status == 400 || status == 426, "{status} {body}");
+    assert_eq!(body["code"], "websocket_upgrade_required", "{body}");
+}

@@ -251,19 +251,24 @@ fn load_state(store: &Store) -> Result<(HallState, u64), crate::Error> {
         },
         None => (HallState::default(), 0),
     };
+    replay(store, &mut state)?;
+    Ok((state, snapshot_seq))
+}
+
+/// Applies every event after `state.seq` from the log, page by page.
+pub fn replay(store: &Store, state: &mut HallState) -> Result<(), crate::Error> {
     loop {
         let rows = store.events_after(state.seq, 10_000)?;
         if rows.is_empty() {
-            break;
+            return Ok(());
         }
         for row in rows {
             let env: Envelope = serde_json::from_str(&row.body).map_err(|e| {
                 crate::Error::Corrupt(format!("event {} does not parse: {e}", row.seq))
             })?;
-            hallq_core::apply(&mut state, &env);
+            hallq_core::apply(state, &env);
         }
     }
-    Ok((state, snapshot_seq))
 }
 
 /// A reply waiting for its batch to commit.

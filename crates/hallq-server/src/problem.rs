@@ -1,7 +1,7 @@
 //! Every error leaves the API in one shape: `application/problem+json` (RFC 9457) with `type`,
 //! `title`, `status`, `detail`, plus a stable `code` and, for refusals, their typed fields.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hallq_core::Rejection;
@@ -122,23 +122,6 @@ impl From<Rejection> for ApiError {
     }
 }
 
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> ApiError {
-        let status = r.status();
-        let code = match status {
-            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-            _ => "invalid_json",
-        };
-        ApiError::new(
-            status,
-            code,
-            "请求内容有误 / Invalid request body",
-            r.body_text(),
-        )
-    }
-}
-
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> ApiError {
         ApiError::new(
@@ -156,6 +139,17 @@ impl From<QueryRejection> for ApiError {
             StatusCode::BAD_REQUEST,
             "invalid_query",
             "查询参数有误 / Invalid query",
+            r.body_text(),
+        )
+    }
+}
+
+impl From<axum::extract::ws::rejection::WebSocketUpgradeRejection> for ApiError {
+    fn from(r: axum::extract::ws::rejection::WebSocketUpgradeRejection) -> ApiError {
+        ApiError::new(
+            r.status(),
+            "websocket_upgrade_required",
+            "需要WebSocket连接 / WebSocket upgrade required",
             r.body_text(),
         )
     }

@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::http::{self, AppState};
 use crate::secrets::Secrets;
 use hallq_core::Hall;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -65,20 +66,27 @@ pub async fn serve(opts: ServeOptions) -> Result<(), Error> {
         .await
         .map_err(|e| Error::Io(format!("cannot listen on {}: {e}", opts.listen)))?;
     let addr = listener.local_addr()?;
-    println!("hallq listening on http://{addr}");
-    println!(
+    // Announce on stdout; a closed stdout (a supervisor that stopped reading) must not kill the
+    // hall, so write errors are ignored.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "hallq listening on http://{addr}");
+    let _ = writeln!(
+        out,
         "hall: {} / {} — data in {}",
         hall.config.hall.name_zh,
         hall.config.hall.name_en,
         opts.data.display()
     );
     if hall.config.hall.demo {
-        println!(
+        let _ = writeln!(
+            out,
             "demo hall: clerks clerk01…clerk{:02} (clerkNN works at window NN) and supervisor \
              `super`, password `demo`; device tokens demo-kiosk, demo-display, demo-pad, demo-gateway",
             hall.windows.len()
         );
     }
+    let _ = out.flush();
+    drop(out);
 
     // The clock: roll the business day at local midnight even when nobody asks anything.
     let ticker = {

@@ -128,8 +128,9 @@ pub async fn get_ticket(
     State(app): State<AppState>,
     Bearer(token): Bearer,
     Path(id): Path<String>,
-    QueryParams(params): QueryParams<TicketParams>,
+    params: Result<QueryParams<TicketParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let QueryParams(params) = params?;
     // A valid tracking token for this very ticket is enough (the QR code on the ticket).
     let credential = match params.track.as_deref() {
         Some(t) if app.hall.secrets.check_track_token(t) == Some(id.as_str()) => Credential::System,

@@ -30,9 +30,10 @@ pub async fn stream(
     State(app): State<AppState>,
     Bearer(token): Bearer,
     params: Result<Query<StreamParams>, axum::extract::rejection::QueryRejection>,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
+    let ws = ws?;
     app.hall.who(token).await?;
     // A client ahead of the log (e.g. a controller restored from an older backup) must know it,
     // or it would silently skip what comes next.
