@@ -45,6 +45,7 @@ async fn demo() -> TestHall {
     let hall = spawn_hall_with(HallOptions {
         config: None,
         clock: Some("2026-11-26T09:00:00+08:00".into()),
+        ..Default::default()
     })
     .await;
     for _ in 0..100 {

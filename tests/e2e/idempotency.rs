@@ -48,6 +48,7 @@ async fn demo() -> TestHall {
     spawn_hall_with(HallOptions {
         config: None,
         clock: Some("2026-11-26T09:00:00+08:00".into()),
+        ..Default::default()
     })
     .await
 }

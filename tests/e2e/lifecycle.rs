@@ -15,6 +15,7 @@ async fn demo_at(clock: &str) -> TestHall {
     spawn_hall_with(HallOptions {
         config: None,
         clock: Some(clock.into()),
+        ..Default::default()
     })
     .await
 }

@@ -99,6 +99,7 @@ async fn hall_at(config: Option<&str>, clock: &str) -> TestHall {
     let hall = spawn_hall_with(HallOptions {
         config: config.map(|c| halls_dir().join(c)),
         clock: Some(clock.into()),
+        ..Default::default()
     })
     .await;
     settle(&hall).await;

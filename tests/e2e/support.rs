@@ -22,6 +22,8 @@ pub struct HallOptions {
     pub config: Option<PathBuf>,
     /// An RFC 3339 time to start the test clock at (`--test-clock`).
     pub clock: Option<String>,
+    /// `--offline-grace` seconds (how long before a device without a stream is offline).
+    pub offline_grace: Option<u64>,
 }
 
 /// A running controller. Killed (SIGKILL) when dropped; its data directory is kept across
@@ -69,6 +71,9 @@ impl TestHall {
             .stderr(Stdio::inherit());
         if let Some(c) = &self.opts.config {
             cmd.arg("--config").arg(c);
+        }
+        if let Some(g) = self.opts.offline_grace {
+            cmd.arg("--offline-grace").arg(g.to_string());
         }
         if self.opts.clock.is_some() {
             cmd.arg("--test-clock").arg(&self.clock_file);
@@ -294,5 +299,51 @@ impl Subscriber {
 
     pub async fn close(mut self) {
         let _ = self.ws.send(Message::Close(None)).await;
+    }
+}
+
+impl TestHall {
+    /// Kill and start again on the same data directory **and the same port**, so that clients
+    /// holding the address (a browser page) reconnect by themselves. The port is the one the
+    /// controller was given at its first start (port 0 picks it); `kill` first when the test
+    /// wants to watch the controller being away.
+    pub fn restart_same_port(&mut self) {
+        self.kill();
+        let listen = self
+            .base
+            .strip_prefix("http://")
+            .expect("an http base")
+            .to_owned();
+        let mut cmd = Command::new(BIN);
+        cmd.arg("serve")
+            .arg("--data")
+            .arg(self.data.path())
+            .args(["--listen", &listen])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(c) = &self.opts.config {
+            cmd.arg("--config").arg(c);
+        }
+        if let Some(g) = self.opts.offline_grace {
+            cmd.arg("--offline-grace").arg(g.to_string());
+        }
+        if self.opts.clock.is_some() {
+            cmd.arg("--test-clock").arg(&self.clock_file);
+        }
+        let mut child = cmd.spawn().expect("start hallq");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines
+            .next()
+            .expect("hallq printed nothing")
+            .expect("read stdout");
+        let base = first
+            .strip_prefix("hallq listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_owned();
+        assert_eq!(base, self.base, "restarted on another address");
+        std::thread::spawn(move || for _ in lines {});
+        self.child = Some(child);
     }
 }

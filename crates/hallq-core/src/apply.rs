@@ -58,6 +58,8 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                     transfers: 0,
                     id_tag: id_tag.clone(),
                     phone_tag: phone_tag.clone(),
+                    prints: 0,
+                    print_failed: false,
                 },
             );
         }
@@ -211,6 +213,27 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             let w = state.windows.entry(*window).or_default();
             w.paused = None;
             w.since = Some(at);
+        }
+        Event::TicketPrinted { ticket, .. } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.prints += 1;
+                t.print_failed = false;
+            }
+        }
+        Event::PrintFailed { ticket, .. } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.print_failed = true;
+            }
+        }
+        Event::DeviceStatus {
+            device,
+            online,
+            printer,
+        } => {
+            let d = state.devices.entry(device.clone()).or_default();
+            d.online = *online;
+            d.printer = *printer;
+            d.since = Some(at);
         }
         Event::DayRolled { to, .. } => {
             state.day = Some(*to);

@@ -4,7 +4,7 @@ use crate::hall::DeviceKind;
 use crate::ids::{
     ClerkId, DeviceId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo,
 };
-use crate::state::{Channel, GreenReason, PersonalTag, Priority};
+use crate::state::{Channel, GreenReason, PersonalTag, PrinterState, Priority};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -108,5 +108,19 @@ pub enum Command {
     },
     Resume {
         window: WindowNo,
+    },
+    /// The outcome of printing a ticket at a kiosk (the server did the I/O).
+    RecordPrint {
+        ticket: TicketId,
+        device: DeviceId,
+        reprint: bool,
+        /// `Ok(printer state)` when printed, `Err((state if known, reason))` when not.
+        outcome: Result<PrinterState, (Option<PrinterState>, String)>,
+    },
+    /// A device's health as the server sees it (a stream opened or closed, a printer answered).
+    ReportDevice {
+        device: DeviceId,
+        online: Option<bool>,
+        printer: Option<PrinterState>,
     },
 }

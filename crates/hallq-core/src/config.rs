@@ -28,6 +28,9 @@ pub struct HallConfig {
     pub clerks: Vec<ClerkConfig>,
     #[serde(default, rename = "devices")]
     pub devices: Vec<DeviceConfig>,
+    /// Ticket printers, one per kiosk that has one.
+    #[serde(default, rename = "printers")]
+    pub printers: Vec<PrinterConfig>,
 }
 
 /// `[hall]`: who this hall is.
@@ -44,6 +47,10 @@ pub struct HallInfo {
     /// True only for the embedded demo hall: its well-known accounts must never face a network.
     #[serde(default)]
     pub demo: bool,
+    /// The address citizens' phones reach the hall at, for the QR code on tickets
+    /// (`"http://192.168.1.10:8080"`); the request's own host when absent.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 /// `[calendar]`: the hall's time zone, working days and opening hours.
@@ -238,4 +245,32 @@ pub struct DeviceConfig {
     /// `"sha256:<hex>"` of the device's bearer token (tokens are long random strings, so a fast
     /// hash is the right one; passwords use argon2id).
     pub token_hash: String,
+}
+
+/// `[[printers]]`: the thermal ticket printer of a kiosk (ESC/POS).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    /// The kiosk device it belongs to.
+    pub device: String,
+    /// `"tcp"` (raw port 9100) or `"serial"`.
+    pub transport: String,
+    /// `"192.168.1.50:9100"` for tcp.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// `"/dev/ttyUSB0"` for serial.
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default = "default_baud")]
+    pub baud: u32,
+    /// How long to wait for the printer, per step (connect, status, write).
+    #[serde(default = "default_printer_timeout")]
+    pub timeout_ms: u64,
+}
+
+fn default_baud() -> u32 {
+    9600
+}
+fn default_printer_timeout() -> u64 {
+    2000
 }

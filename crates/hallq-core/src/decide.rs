@@ -4,9 +4,9 @@
 use crate::command::{Actor, Command, IssueTarget, IssueTicket};
 use crate::event::{CloseReason, Event, HoldReason};
 use crate::hall::{DeviceKind, Hall, Interleave, Window};
-use crate::ids::{ClerkId, QueueId, SessionId, TicketNumber, WindowNo};
+use crate::ids::{ClerkId, DeviceId, QueueId, SessionId, TicketNumber, WindowNo};
 use crate::rejection::Rejection;
-use crate::state::{GreenReason, HallState, Priority, Status, Ticket, ticket_id};
+use crate::state::{GreenReason, HallState, PrinterState, Priority, Status, Ticket, ticket_id};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -264,6 +264,60 @@ pub fn decide(
                 back_at: *back_at,
             }])
         }
+        Command::RecordPrint {
+            ticket,
+            device,
+            reprint,
+            outcome,
+        } => {
+            if *actor != Actor::System {
+                return Err(Rejection::Forbidden {
+                    what: actor.label(),
+                    action: "record prints",
+                });
+            }
+            let t = state
+                .ticket(ticket)
+                .ok_or_else(|| Rejection::UnknownTicket {
+                    ticket: ticket.to_string(),
+                })?;
+            let mut events = vec![match outcome {
+                Ok(printer) => Event::TicketPrinted {
+                    ticket: t.id.clone(),
+                    number: t.number.clone(),
+                    device: device.clone(),
+                    reprint: *reprint,
+                    printer: *printer,
+                },
+                Err((printer, reason)) => Event::PrintFailed {
+                    ticket: t.id.clone(),
+                    number: t.number.clone(),
+                    device: device.clone(),
+                    reprint: *reprint,
+                    printer: *printer,
+                    reason: reason.clone(),
+                },
+            }];
+            let printer = match outcome {
+                Ok(p) => *p,
+                Err((p, _)) => p.unwrap_or(PrinterState::Unreachable),
+            };
+            events.extend(device_status(state, device, Some(true), Some(printer)));
+            Ok(events)
+        }
+        Command::ReportDevice {
+            device,
+            online,
+            printer,
+        } => {
+            if *actor != Actor::System {
+                return Err(Rejection::Forbidden {
+                    what: actor.label(),
+                    action: "report device health",
+                });
+            }
+            Ok(device_status(state, device, *online, *printer))
+        }
         Command::Resume { window } => {
             let clerk = clerk_at(hall, state, actor, *window)?;
             if state
@@ -306,6 +360,14 @@ fn issue_ticket(
             });
         }
     }
+    // Citizens cannot declare themselves green-channel or booked at a kiosk: staff do (the age
+    // rule applies to everyone, from the ID number).
+    if issue.priority.is_some_and(Priority::is_priority) && !matches!(actor, Actor::Clerk { .. }) {
+        return Err(Rejection::Forbidden {
+            what: actor.label(),
+            action: "mark a ticket green-channel or booked (staff only)",
+        });
+    }
     let (queue_id, item) = match &issue.target {
         IssueTarget::Item(code) => {
             let item = hall.items.get(code).ok_or_else(|| Rejection::UnknownItem {
@@ -322,6 +384,52 @@ fn issue_ticket(
             (q.clone(), None)
         }
     };
+    let slot = issuable(hall, state, &queue_id, now)?;
+    let queue = &hall.queues[&queue_id];
+    let day = state.day.unwrap_or_else(|| hall.calendar.business_day(now));
+    let issued_today = state.counters.get(&queue_id).copied().unwrap_or(0);
+    let elderly = issue
+        .birth_date
+        .is_some_and(|b| age_on(b, day) >= hall.green_channel_age as i32);
+    let (priority, green_reason) = match (issue.priority, elderly) {
+        (Some(Priority::Green), _) => (
+            Priority::Green,
+            Some(issue.green_reason.unwrap_or(GreenReason::Staff)),
+        ),
+        (_, true) => (Priority::Green, Some(GreenReason::Elderly)),
+        (Some(p), false) => (p, None),
+        (None, false) => (Priority::Normal, None),
+    };
+    let number = TicketNumber {
+        prefix: queue.prefix.clone(),
+        n: issued_today + 1,
+    };
+    Ok(vec![Event::TicketIssued {
+        ticket: ticket_id(day, &number),
+        number,
+        day,
+        queue: queue_id,
+        item,
+        priority,
+        green_reason,
+        channel: issue.channel,
+        slot,
+        id_tag: issue.id_tag.clone(),
+        phone_tag: issue.phone_tag.clone(),
+        by: actor.label(),
+    }])
+}
+
+/// Whether a ticket of `queue_id` can be issued now, and the issuing slot it counts against:
+/// the queue's day and hours, its daily cap, its slot's cap. Kiosks show the refusal on the tile
+/// before anyone taps.
+pub fn issuable(
+    hall: &Hall,
+    state: &HallState,
+    queue_id: &QueueId,
+    now: Timestamp,
+) -> Result<Option<usize>, Rejection> {
+    let queue_id = queue_id.clone();
     let queue = &hall.queues[&queue_id];
     // The state's day, once rolled: if the clock steps back over midnight the day does not roll
     // back, and numbers must not restart in a day that is already closed.
@@ -401,36 +509,7 @@ fn issue_ticket(
         }
         Some(i)
     };
-    let elderly = issue
-        .birth_date
-        .is_some_and(|b| age_on(b, day) >= hall.green_channel_age as i32);
-    let (priority, green_reason) = match (issue.priority, elderly) {
-        (Some(Priority::Green), _) => (
-            Priority::Green,
-            Some(issue.green_reason.unwrap_or(GreenReason::Staff)),
-        ),
-        (_, true) => (Priority::Green, Some(GreenReason::Elderly)),
-        (Some(p), false) => (p, None),
-        (None, false) => (Priority::Normal, None),
-    };
-    let number = TicketNumber {
-        prefix: queue.prefix.clone(),
-        n: issued_today + 1,
-    };
-    Ok(vec![Event::TicketIssued {
-        ticket: ticket_id(day, &number),
-        number,
-        day,
-        queue: queue_id,
-        item,
-        priority,
-        green_reason,
-        channel: issue.channel,
-        slot,
-        id_tag: issue.id_tag.clone(),
-        phone_tag: issue.phone_tag.clone(),
-        by: actor.label(),
-    }])
+    Ok(slot)
 }
 
 fn sign_in(
@@ -486,6 +565,32 @@ fn sign_in(
         session: session.clone(),
     });
     Ok(events)
+}
+
+/// A `device_status` event when the reported health differs from what the hall knows; nothing
+/// when it is the same (devices report often; the log records changes). A device the log has
+/// never mentioned counts as online: its first connection is not news, its going offline is.
+fn device_status(
+    state: &HallState,
+    device: &DeviceId,
+    online: Option<bool>,
+    printer: Option<PrinterState>,
+) -> Vec<Event> {
+    let known = state.devices.get(device);
+    let next_online = online.or(known.map(|k| k.online)).unwrap_or(true);
+    let next_printer = printer.or(known.and_then(|k| k.printer));
+    let unchanged = match known {
+        Some(k) => k.online == next_online && k.printer == next_printer,
+        None => next_online && next_printer.is_none(),
+    };
+    if unchanged {
+        return Vec::new();
+    }
+    vec![Event::DeviceStatus {
+        device: device.clone(),
+        online: next_online,
+        printer: next_printer,
+    }]
 }
 
 /// A clerk leaves a window: the ticket in hand is held there, so it is neither lost nor

@@ -4,8 +4,10 @@
 //! ([`Envelope`]). Events carry the ticket number and window beside ids so that a display can
 //! render a call from the event alone. No ID number or phone appears here in clear.
 
-use crate::ids::{ClerkId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo};
-use crate::state::{Channel, GreenReason, PersonalTag, Priority, Status};
+use crate::ids::{
+    ClerkId, DeviceId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo,
+};
+use crate::state::{Channel, GreenReason, PersonalTag, PrinterState, Priority, Status};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -165,6 +167,32 @@ pub enum Event {
         from: Option<Date>,
         to: Date,
     },
+    /// A kiosk printed a ticket (or reprinted it: 补打).
+    TicketPrinted {
+        ticket: TicketId,
+        number: TicketNumber,
+        device: DeviceId,
+        reprint: bool,
+        printer: PrinterState,
+    },
+    /// A print failed; the ticket stays valid (the citizen photographs the QR code, or staff
+    /// reprint it).
+    PrintFailed {
+        ticket: TicketId,
+        number: TicketNumber,
+        device: DeviceId,
+        reprint: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        printer: Option<PrinterState>,
+        reason: String,
+    },
+    /// A device's health changed: it came online or went offline, or its printer's state changed.
+    DeviceStatus {
+        device: DeviceId,
+        online: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        printer: Option<PrinterState>,
+    },
 }
 
 impl Event {
@@ -189,6 +217,9 @@ impl Event {
             Event::WindowPaused { .. } => "window_paused",
             Event::WindowResumed { .. } => "window_resumed",
             Event::DayRolled { .. } => "day_rolled",
+            Event::TicketPrinted { .. } => "ticket_printed",
+            Event::PrintFailed { .. } => "print_failed",
+            Event::DeviceStatus { .. } => "device_status",
         }
     }
 }
@@ -207,7 +238,9 @@ impl Event {
             | Event::TicketHeld { ticket, .. }
             | Event::TicketCalledBack { ticket, .. }
             | Event::TicketCancelled { ticket, .. }
-            | Event::TicketExpired { ticket, .. } => Some(ticket),
+            | Event::TicketExpired { ticket, .. }
+            | Event::TicketPrinted { ticket, .. }
+            | Event::PrintFailed { ticket, .. } => Some(ticket),
             _ => None,
         }
     }

@@ -119,6 +119,19 @@ pub struct Device {
     pub window: Option<WindowNo>,
 }
 
+/// How a kiosk's printer is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterTransport {
+    Tcp { address: String },
+    Serial { path: String, baud: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printer {
+    pub transport: PrinterTransport,
+    pub timeout_ms: u64,
+}
+
 /// A hall, checked: every reference resolves, every time parses.
 #[derive(Debug, Clone)]
 pub struct Hall {
@@ -135,6 +148,8 @@ pub struct Hall {
     pub clerks: BTreeMap<ClerkId, Clerk>,
     /// Devices by the lowercase hex SHA-256 of their token.
     pub devices_by_token_hash: BTreeMap<String, Device>,
+    /// Kiosks' ticket printers, by device id.
+    pub printers: BTreeMap<DeviceId, Printer>,
 }
 
 /// One thing wrong with a configuration file.
@@ -614,6 +629,75 @@ impl Hall {
             }
         }
 
+        // [[printers]]
+        let mut printers = BTreeMap::new();
+        for (i, p) in config.printers.iter().enumerate() {
+            let at = format!("printers[{i}]");
+            let device = config.devices.iter().find(|d| d.id == p.device);
+            match device {
+                None => c.err(
+                    format!("{at}.device"),
+                    format!("no device {:?} is defined", p.device),
+                ),
+                Some(d) if d.kind != "kiosk" => c.err(
+                    format!("{at}.device"),
+                    format!("device {:?} is a {}, not a kiosk", p.device, d.kind),
+                ),
+                Some(_) => {}
+            }
+            let transport = match (p.transport.as_str(), &p.address, &p.path) {
+                ("tcp", Some(a), _)
+                    if a.parse::<std::net::SocketAddr>().is_ok() || a.contains(':') =>
+                {
+                    Some(PrinterTransport::Tcp { address: a.clone() })
+                }
+                ("tcp", _, _) => {
+                    c.err(
+                        format!("{at}.address"),
+                        "a tcp printer needs an address like \"192.168.1.50:9100\"",
+                    );
+                    None
+                }
+                ("serial", _, Some(path)) if !path.is_empty() => Some(PrinterTransport::Serial {
+                    path: path.clone(),
+                    baud: p.baud,
+                }),
+                ("serial", _, _) => {
+                    c.err(
+                        format!("{at}.path"),
+                        "a serial printer needs a path like \"/dev/ttyUSB0\"",
+                    );
+                    None
+                }
+                (other, _, _) => {
+                    c.err(
+                        format!("{at}.transport"),
+                        format!("{other:?} is not one of tcp, serial"),
+                    );
+                    None
+                }
+            };
+            if p.timeout_ms == 0 || p.timeout_ms > 60_000 {
+                c.err(format!("{at}.timeout_ms"), "must be between 1 and 60000");
+            }
+            if let Some(transport) = transport
+                && printers
+                    .insert(
+                        DeviceId(p.device.clone()),
+                        Printer {
+                            transport,
+                            timeout_ms: p.timeout_ms,
+                        },
+                    )
+                    .is_some()
+            {
+                c.err(
+                    format!("{at}.device"),
+                    format!("kiosk {:?} has two printers", p.device),
+                );
+            }
+        }
+
         if !c.problems.is_empty() {
             return Err(Problems(c.problems));
         }
@@ -635,6 +719,7 @@ impl Hall {
             windows,
             clerks,
             devices_by_token_hash,
+            printers,
             config,
         })
     }

@@ -15,7 +15,8 @@
 //! - [`state`]: what the log adds up to; [`event`]: the facts; [`command`]: the requests.
 //! - [`decide`](mod@decide): commands to events, or a typed [`Rejection`]; [`apply`](mod@apply):
 //!   events into state.
-//! - [`view`]: read models: a ticket with its place in line, the live hall, wait estimates.
+//! - [`view`]: read models: a ticket with its place in line, the live hall, wait estimates;
+//!   [`search`]: items by Chinese, pinyin initials, English or code.
 //! - [`auth`]: who a bearer token belongs to; [`machine`]: [`step`], the one way drivers run a
 //!   command (day roll, decide, apply).
 
@@ -31,6 +32,7 @@ pub mod idnumber;
 pub mod ids;
 pub mod machine;
 pub mod rejection;
+pub mod search;
 pub mod state;
 pub mod view;
 

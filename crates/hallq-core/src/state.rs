@@ -101,6 +101,29 @@ pub struct PersonalTag {
     pub tail: String,
 }
 
+/// A ticket printer's condition as last seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterState {
+    Ok,
+    /// Paper near its end: still printing; someone should change the roll soon.
+    PaperLow,
+    PaperOut,
+    CoverOpen,
+    /// The printer answered that it is offline or in error.
+    Error,
+    /// Nothing answered (connection refused, timeout).
+    Unreachable,
+}
+
+/// What the hall knows of a device's health.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeviceHealth {
+    pub online: bool,
+    pub printer: Option<PrinterState>,
+    pub since: Option<Timestamp>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
     pub id: TicketId,
@@ -125,6 +148,12 @@ pub struct Ticket {
     pub transfers: u32,
     pub id_tag: Option<PersonalTag>,
     pub phone_tag: Option<PersonalTag>,
+    /// Successful prints (the first and any 补打 reprints).
+    #[serde(default)]
+    pub prints: u32,
+    /// The last print attempt failed.
+    #[serde(default)]
+    pub print_failed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +206,9 @@ pub struct HallState {
     pub recent_service_s: BTreeMap<QueueId, Vec<u32>>,
     /// Total tickets ever issued (gives [`Ticket::order`]).
     pub issued_total: u64,
+    /// Devices' health (online, printer), as last reported.
+    #[serde(default)]
+    pub devices: BTreeMap<crate::ids::DeviceId, DeviceHealth>,
 }
 
 impl HallState {

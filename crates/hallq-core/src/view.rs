@@ -27,6 +27,12 @@ pub struct TicketView {
     /// Last digits of the ID number, when one was given (as printed on the ticket).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_tail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub green_reason: Option<crate::state::GreenReason>,
+    /// Successful prints so far (a reprint is 补打).
+    pub prints: u32,
+    /// The last print attempt failed.
+    pub print_failed: bool,
 }
 
 pub fn ticket_view(hall: &Hall, state: &HallState, t: &Ticket) -> TicketView {
@@ -49,6 +55,9 @@ pub fn ticket_view(hall: &Hall, state: &HallState, t: &Ticket) -> TicketView {
         recalls: t.recalls,
         transfers: t.transfers,
         id_tail: t.id_tag.as_ref().map(|tag| tag.tail.clone()),
+        green_reason: t.green_reason,
+        prints: t.prints,
+        print_failed: t.print_failed,
     }
 }
 
@@ -107,6 +116,39 @@ pub struct QueueLive {
     /// Waiting reached the configured warning level.
     pub warning: bool,
     pub issued_today: u32,
+    /// Whether a ticket can be taken now.
+    pub open: bool,
+    /// Why not, when it cannot: closed, daily cap reached, slot full.
+    pub closed: Option<Refusal>,
+}
+
+/// A refusal as a kiosk tile shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+}
+
+impl From<&crate::Rejection> for Refusal {
+    fn from(r: &crate::Rejection) -> Refusal {
+        Refusal {
+            code: r.code(),
+            title: r.title(),
+            detail: r.to_string(),
+        }
+    }
+}
+
+/// A device's health as the live view shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceLive {
+    pub device: crate::ids::DeviceId,
+    pub kind: crate::hall::DeviceKind,
+    /// None until the log has news of it (a device is presumed online until it goes offline).
+    pub online: Option<bool>,
+    pub printer: Option<crate::state::PrinterState>,
+    pub since: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -141,6 +183,7 @@ pub struct Live {
     pub day: Option<jiff::civil::Date>,
     pub queues: Vec<QueueLive>,
     pub windows: Vec<WindowLive>,
+    pub devices: Vec<DeviceLive>,
 }
 
 pub fn live(hall: &Hall, state: &HallState, now: Timestamp) -> Live {
@@ -155,6 +198,7 @@ pub fn live(hall: &Hall, state: &HallState, now: Timestamp) -> Live {
                 .max()
                 .unwrap_or(0);
             let n = waiting.len() as u32;
+            let issuable = crate::decide::issuable(hall, state, &q.id, now);
             QueueLive {
                 queue: q.id.clone(),
                 prefix: q.prefix.clone(),
@@ -163,6 +207,8 @@ pub fn live(hall: &Hall, state: &HallState, now: Timestamp) -> Live {
                 estimated_wait_s: estimate_wait_s(hall, state, &q.id, n),
                 warning: q.warn_waiting.is_some_and(|w| n >= w),
                 issued_today: state.counters.get(&q.id).copied().unwrap_or(0),
+                open: issuable.is_ok(),
+                closed: issuable.as_ref().err().map(Refusal::from),
             }
         })
         .collect();
@@ -197,10 +243,25 @@ pub fn live(hall: &Hall, state: &HallState, now: Timestamp) -> Live {
             }
         })
         .collect();
+    let devices = hall
+        .devices_by_token_hash
+        .values()
+        .map(|d| {
+            let h = state.devices.get(&d.id);
+            DeviceLive {
+                device: d.id.clone(),
+                kind: d.kind,
+                online: h.map(|h| h.online),
+                printer: h.and_then(|h| h.printer),
+                since: h.and_then(|h| h.since),
+            }
+        })
+        .collect();
     Live {
         seq: state.seq,
         day: state.day,
         queues,
         windows,
+        devices,
     }
 }

@@ -438,3 +438,28 @@ fn the_demo_hall_is_valid_and_looks_like_a_district_hall() {
         );
     }
 }
+
+#[test]
+fn only_staff_mark_a_ticket_green_and_the_kiosk_gets_a_precise_refusal() {
+    let mut sim = Sim::new();
+    let refused = sim.run(
+        &kiosk(),
+        Command::IssueTicket(hallq_core::command::IssueTicket {
+            target: hallq_core::command::IssueTarget::Item("YJQ-003".into()),
+            priority: Some(Priority::Green),
+            green_reason: None,
+            channel: Default::default(),
+            birth_date: None,
+            id_tag: None,
+            phone_tag: None,
+        }),
+    );
+    assert!(
+        matches!(refused, Err(Rejection::Forbidden { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        sim.issue_with("YJQ-003", Some(Priority::Green)).unwrap(),
+        n("S001")
+    );
+}

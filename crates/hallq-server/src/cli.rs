@@ -34,6 +34,9 @@ enum Cmd {
         /// Tests only: read the current time from this file (RFC 3339) instead of the clock.
         #[arg(long, hide = true)]
         test_clock: Option<PathBuf>,
+        /// Seconds a device may go without a stream before it is reported offline.
+        #[arg(long, default_value_t = 15, hide = true)]
+        offline_grace: u64,
     },
     /// Check a hall file and report every problem with its line.
     CheckConfig { file: PathBuf },
@@ -87,6 +90,7 @@ fn run(cmd: Cmd) -> Result<ExitCode, crate::Error> {
             data,
             listen,
             test_clock,
+            offline_grace,
         } => {
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(server::serve(ServeOptions {
@@ -94,6 +98,7 @@ fn run(cmd: Cmd) -> Result<ExitCode, crate::Error> {
                 data,
                 listen,
                 clock: test_clock.map_or(Clock::System, Clock::File),
+                offline_grace: std::time::Duration::from_secs(offline_grace),
             }))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod clock;
 pub mod http;
 pub mod passwords;
+pub mod printing;
 pub mod problem;
 pub mod secrets;
 pub mod server;

@@ -17,6 +17,8 @@ pub struct ServeOptions {
     pub data: PathBuf,
     pub listen: SocketAddr,
     pub clock: Clock,
+    /// How long a device may be without any stream before it is reported offline.
+    pub offline_grace: std::time::Duration,
 }
 
 /// The database file inside a data directory.
@@ -61,6 +63,10 @@ pub async fn serve(opts: ServeOptions) -> Result<(), Error> {
         hall_json: Arc::new(http::hall_json(&hall)),
         clock: opts.clock,
         shutdown: shutdown_rx,
+        items: Arc::new(hallq_core::search::ItemIndex::new(&hall)),
+        streams: Default::default(),
+        printing: Default::default(),
+        offline_grace: opts.offline_grace,
     };
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await

@@ -43,6 +43,15 @@ pub fn kiosk() -> Actor {
     }
 }
 
+/// A help-desk clerk issuing tickets (authenticated by the server; the core trusts the actor).
+pub fn desk() -> Actor {
+    Actor::Clerk {
+        clerk: ClerkId("super".into()),
+        session: SessionId("desk-session".into()),
+        window: None,
+    }
+}
+
 impl Sim {
     /// A working Thursday, 09:00 in the township hall.
     pub fn new() -> Sim {
@@ -87,8 +96,10 @@ impl Sim {
         item: &str,
         priority: Option<Priority>,
     ) -> Result<TicketNumber, Rejection> {
+        // Only staff mark a ticket green or booked; citizens at the kiosk cannot.
+        let by = if priority.is_some() { desk() } else { kiosk() };
         let evs = self.run(
-            &kiosk(),
+            &by,
             Command::IssueTicket(IssueTicket {
                 target: IssueTarget::Item(ItemCode(item.into())),
                 priority,

@@ -424,3 +424,78 @@ pub async fn method_not_allowed() -> ApiError {
 pub async fn not_found() -> ApiError {
     ApiError::not_found("no such endpoint; see docs/api.md")
 }
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    limit: Option<usize>,
+}
+
+/// `GET /api/v1/items/search?q=yyzz`: public, like the hall itself.
+pub async fn search_items(
+    State(app): State<AppState>,
+    params: Result<QueryParams<SearchParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let QueryParams(params) = params?;
+    if params.q.chars().count() > 50 {
+        return Err(ApiError::bad_request("q is at most 50 characters"));
+    }
+    let hits = app
+        .items
+        .search(&params.q, params.limit.unwrap_or(20).clamp(1, 100));
+    Ok(Json(json!({ "q": params.q, "items": hits })))
+}
+
+/// The address phones reach the hall at: the configured public URL, or this request's host.
+pub fn public_base(app: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(u) = &app.hall.hall.config.hall.public_url {
+        return u.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    format!("http://{host}")
+}
+
+/// `GET /api/v1/tickets/{id}/qr.svg`: the QR code of the ticket's tracking link, as SVG (the
+/// kiosk screen shows it; the printer draws its own from the same link).
+pub async fn ticket_qr(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+    params: Result<QueryParams<TicketParams>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let QueryParams(params) = params?;
+    match params.track.as_deref() {
+        Some(t) if app.hall.secrets.check_track_token(t) == Some(id.as_str()) => {}
+        Some(_) => {
+            return Err(ApiError::unauthorized(
+                "the tracking token does not match this ticket",
+            ));
+        }
+        None => {
+            app.hall.who(token).await?;
+        }
+    }
+    let url = format!(
+        "{}/t/{}",
+        public_base(&app, &headers),
+        app.hall.secrets.track_token(&id)
+    );
+    let code =
+        qrcode::QrCode::new(url.as_bytes()).map_err(|e| ApiError::internal(e.to_string()))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    let mut res = svg.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    Ok(res)
+}

@@ -2,6 +2,7 @@
 
 pub mod extract;
 pub mod handlers;
+pub mod pages;
 pub mod stream;
 
 use crate::actor::HallHandle;
@@ -25,6 +26,15 @@ pub struct AppState {
     pub clock: Clock,
     /// Flips to true when the controller shuts down; open streams close.
     pub shutdown: watch::Receiver<bool>,
+    /// The kiosk's item search index, built once.
+    pub items: Arc<hallq_core::search::ItemIndex>,
+    /// Open event streams per device, to report devices online and offline.
+    pub streams: Arc<std::sync::Mutex<std::collections::HashMap<hallq_core::ids::DeviceId, usize>>>,
+    /// Tickets being printed right now: a double tap waits for nothing and prints nothing twice.
+    pub printing: Arc<std::sync::Mutex<std::collections::HashSet<hallq_core::ids::TicketId>>>,
+    /// How long a device may be without any stream before it is reported offline: a display
+    /// that reconnects after a controller restart or a network blip is not news.
+    pub offline_grace: std::time::Duration,
 }
 
 impl AppState {
@@ -47,6 +57,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tickets", post(issue_ticket))
         .route("/api/v1/tickets/{id}", get(get_ticket))
         .route("/api/v1/tickets/{id}/cancel", post(cancel_ticket))
+        .route(
+            "/api/v1/tickets/{id}/print",
+            post(crate::printing::print_ticket),
+        )
+        .route("/api/v1/tickets/{id}/qr.svg", get(ticket_qr))
+        .route("/api/v1/items/search", get(search_items))
+        .route("/kiosk", get(pages::kiosk))
+        .route("/t/{token}", get(pages::track))
+        .route("/ui/{*path}", get(pages::asset))
         .route(
             "/api/v1/session",
             post(sign_in).delete(sign_out).get(who_am_i),

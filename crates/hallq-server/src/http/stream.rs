@@ -24,6 +24,18 @@ pub const CLOSE_SHUTDOWN: u16 = 1001;
 pub struct StreamParams {
     #[serde(default)]
     after: u64,
+    /// A ticket's tracking token (the phone page): the stream then carries only `{"seq":N}`
+    /// pings, no event content, and the page re-reads its ticket.
+    track: Option<String>,
+}
+
+/// What a subscriber receives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every event in full.
+    Events,
+    /// `{"seq":N}` per event: "something changed", for pages without a token.
+    Pings,
 }
 
 pub async fn stream(
@@ -34,15 +46,25 @@ pub async fn stream(
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
     let ws = ws?;
-    app.hall.who(token).await?;
+    let (mode, device) = match params.track.as_deref() {
+        Some(t) if app.hall.secrets.check_track_token(t).is_some() => (Mode::Pings, None),
+        Some(_) => return Err(ApiError::unauthorized("the tracking token is not valid")),
+        None => match app.hall.who(token).await? {
+            hallq_core::Actor::Device { id, .. } => (Mode::Events, Some(id)),
+            _ => (Mode::Events, None),
+        },
+    };
     // A client ahead of the log (e.g. a controller restored from an older backup) must know it,
     // or it would silently skip what comes next.
-    if let crate::actor::Answer::Seq(seq) = app
+    let seq = match app
         .hall
         .query(crate::actor::Credential::System, crate::actor::Query::Seq)
         .await?
-        && params.after > seq
     {
+        crate::actor::Answer::Seq(seq) => seq,
+        _ => return Err(ApiError::internal("unexpected answer")),
+    };
+    if params.after > seq {
         return Err(ApiError::new(
             axum::http::StatusCode::CONFLICT,
             "after_beyond_log",
@@ -53,10 +75,83 @@ pub async fn stream(
             ),
         ));
     }
-    Ok(ws.on_upgrade(move |socket| run(app, socket, params.after)))
+    // A tracking page re-reads its ticket on connect: it needs no backlog of pings.
+    let after = if mode == Mode::Pings {
+        seq
+    } else {
+        params.after
+    };
+    Ok(ws.on_upgrade(move |socket| async move {
+        if let Some(d) = &device {
+            online(&app, d, true).await;
+        }
+        run(app.clone(), socket, after, mode).await;
+        if let Some(d) = &device {
+            online(&app, d, false).await;
+        }
+    }))
 }
 
-async fn run(app: AppState, mut socket: WebSocket, after: u64) {
+/// Counts a device's open streams. Opening reports it online (the core records it only if it had
+/// been recorded offline); the last one closing starts the grace period, after which, if no
+/// stream came back, it is reported offline.
+async fn online(app: &AppState, device: &hallq_core::ids::DeviceId, opened: bool) {
+    let now_zero = {
+        let mut streams = app.streams.lock().expect("lock");
+        let n = streams.entry(device.clone()).or_default();
+        if opened {
+            *n += 1;
+        } else {
+            *n = n.saturating_sub(1);
+        }
+        *n == 0
+    };
+    if opened {
+        report(app, device, true).await;
+    } else if now_zero {
+        let app = app.clone();
+        let device = device.clone();
+        tokio::spawn(async move {
+            let mut shutdown = app.shutdown.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(app.offline_grace) => {}
+                _ = shutdown.changed() => return,
+            }
+            let still_gone = app.streams.lock().expect("lock").get(&device).copied() == Some(0);
+            if still_gone {
+                report(&app, &device, false).await;
+            }
+        });
+    }
+}
+
+async fn report(app: &AppState, device: &hallq_core::ids::DeviceId, online: bool) {
+    if *app.shutdown.borrow() {
+        return;
+    }
+    let _ = app
+        .hall
+        .command(
+            crate::actor::Credential::System,
+            hallq_core::Command::ReportDevice {
+                device: device.clone(),
+                online: Some(online),
+                printer: None,
+            },
+            crate::actor::Render::Empty,
+            None,
+        )
+        .await;
+}
+
+fn encode(mode: Mode, seq: u64, text: axum::extract::ws::Utf8Bytes) -> Message {
+    match mode {
+        Mode::Events => Message::Text(text),
+        Mode::Pings => Message::Text(format!("{{\"seq\":{seq}}}").into()),
+    }
+}
+
+async fn run(app: AppState, mut socket: WebSocket, after: u64, mode: Mode) {
     let mut live = app.hall.events.subscribe();
     let mut shutdown = app.shutdown.clone();
     let mut last = after;
@@ -74,7 +169,11 @@ async fn run(app: AppState, mut socket: WebSocket, after: u64) {
         }
         for r in rows {
             last = r.seq;
-            if socket.send(Message::Text(r.body.into())).await.is_err() {
+            if socket
+                .send(encode(mode, r.seq, r.body.into()))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -90,7 +189,7 @@ async fn run(app: AppState, mut socket: WebSocket, after: u64) {
                         return;
                     }
                     last = f.seq;
-                    if socket.send(Message::Text(f.text)).await.is_err() {
+                    if socket.send(encode(mode, f.seq, f.text)).await.is_err() {
                         return;
                     }
                 }
