@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod idempotency;
 mod lifecycle;
+mod printing;
 mod refusals;
 mod rollover;
 mod smoke;

@@ -157,8 +157,15 @@ impl From<axum::extract::ws::rejection::WebSocketUpgradeRejection> for ApiError 
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
-            tracing::error!(code = %self.code, detail = %self.detail, "request failed");
+        match self.status {
+            StatusCode::INTERNAL_SERVER_ERROR | StatusCode::SERVICE_UNAVAILABLE => {
+                tracing::error!(code = %self.code, detail = %self.detail, "request failed")
+            }
+            // A printer out of paper is the hall's news, not the controller's failure.
+            s if s.is_server_error() => {
+                tracing::warn!(code = %self.code, detail = %self.detail, "request failed")
+            }
+            _ => {}
         }
         let mut res = (self.status, self.body().to_string()).into_response();
         res.headers_mut().insert(
