@@ -642,6 +642,16 @@ fn clerk_at(
         {
             Ok(clerk.clone())
         }
+        // A hardware call pad at the window, through the hall's device gateway, acts for the
+        // clerk signed in there; with nobody signed in it can do nothing.
+        Actor::Device {
+            kind: DeviceKind::Gateway,
+            ..
+        } => state
+            .windows
+            .get(&window)
+            .and_then(|w| w.clerk.clone())
+            .ok_or(Rejection::NotYourWindow { window }),
         _ => Err(Rejection::NotYourWindow { window }),
     }
 }

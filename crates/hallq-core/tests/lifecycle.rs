@@ -463,3 +463,36 @@ fn only_staff_mark_a_ticket_green_and_the_kiosk_gets_a_precise_refusal() {
         n("S001")
     );
 }
+
+#[test]
+fn a_gateway_acts_at_a_window_for_the_clerk_signed_in_there_only() {
+    let mut sim = Sim::new();
+    let gateway = hallq_core::Actor::Device {
+        id: "gw".into(),
+        kind: hallq_core::hall::DeviceKind::Gateway,
+        window: None,
+    };
+    sim.issue("YJQ-003").unwrap();
+    assert!(matches!(
+        sim.run(&gateway, Command::CallNext { window: w(1) }),
+        Err(Rejection::NotYourWindow { .. })
+    ));
+    sim.sign_in("clerk01", 1);
+    let evs = sim
+        .run(&gateway, Command::CallNext { window: w(1) })
+        .unwrap();
+    match &evs[0].event {
+        hallq_core::Event::TicketCalled { clerk, .. } => assert_eq!(clerk.as_str(), "clerk01"),
+        e => panic!("{e:?}"),
+    }
+    // A display cannot.
+    let display = hallq_core::Actor::Device {
+        id: "d".into(),
+        kind: hallq_core::hall::DeviceKind::Display,
+        window: None,
+    };
+    assert!(matches!(
+        sim.run(&display, Command::Recall { window: w(1) }),
+        Err(Rejection::NotYourWindow { .. })
+    ));
+}
