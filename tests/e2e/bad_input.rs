@@ -428,7 +428,7 @@ async fn an_unknown_window_action_endpoint_or_method_is_a_404_or_405_problem() {
         )
         .await;
     }
-    for path in ["/api/v1/nope", "/api/v2/tickets", "/api/v1/windows/1"] {
+    for path in ["/api/v1/nope", "/api/v2/tickets", "/api/v1/windows"] {
         m.refused(&hall, hall.get(path, Some(&clerk)).await, 404, "not_found")
             .await;
     }

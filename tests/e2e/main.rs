@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod idempotency;
 mod lifecycle;
+mod outcomes;
 mod printing;
 mod refusals;
 mod rollover;

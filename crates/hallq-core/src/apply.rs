@@ -2,7 +2,10 @@
 //! Replaying the log through `apply` rebuilds exactly the state the controller had.
 
 use crate::event::{Envelope, Event};
-use crate::state::{HallState, Pause, RECENT_SERVICES, Session, Status, Ticket, WindowState};
+use crate::state::{
+    Case, HallState, NOTICE_KEEP_DAYS, Notice, Pause, RECENT_SERVICES, Session, Status, Ticket,
+    WindowState,
+};
 
 pub fn apply(state: &mut HallState, env: &Envelope) {
     debug_assert_eq!(env.seq, state.seq + 1, "events are applied in seq order");
@@ -22,8 +25,12 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             slot,
             id_tag,
             phone_tag,
+            notice,
             by: _,
         } => {
+            if let Some(n) = notice.as_ref().and_then(|n| state.notices.get_mut(n)) {
+                n.return_tickets.push(ticket.clone());
+            }
             state.issued_total += 1;
             let counter = state.counters.entry(queue.clone()).or_default();
             *counter = (*counter).max(number.n);
@@ -60,6 +67,10 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                     phone_tag: phone_tag.clone(),
                     prints: 0,
                     print_failed: false,
+                    outcome: None,
+                    case: None,
+                    notice: notice.clone(),
+                    referral: None,
                 },
             );
         }
@@ -99,8 +110,12 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             queue,
             window,
             service_s,
+            outcome,
             ..
         } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.outcome = *outcome;
+            }
             end_ticket(state, ticket, Status::Finished, at);
             let w = state.windows.entry(*window).or_default();
             w.served_today += 1;
@@ -117,6 +132,7 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             ticket,
             to_queue,
             window,
+            reason,
             ..
         } => {
             if let Some(t) = state.tickets.get_mut(ticket) {
@@ -126,6 +142,7 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                 t.queue = to_queue.clone();
                 t.window = None;
                 t.transfers += 1;
+                t.referral = reason.clone();
                 t.started_at = None;
                 t.called_at = None;
             }
@@ -214,6 +231,62 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             w.paused = None;
             w.since = Some(at);
         }
+        Event::CaseAccepted {
+            case,
+            ticket,
+            item,
+            window,
+            clerk,
+            limit_days,
+            due,
+            notice,
+            ..
+        } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.case = Some(case.clone());
+            }
+            state.cases.insert(
+                case.clone(),
+                Case {
+                    case: case.clone(),
+                    ticket: ticket.clone(),
+                    item: item.clone(),
+                    window: *window,
+                    clerk: clerk.clone(),
+                    // The day is always set: the day roll is the hall's first event.
+                    accepted_on: state.day.unwrap_or(*due),
+                    limit_days: *limit_days,
+                    due: *due,
+                    notice: notice.clone(),
+                },
+            );
+        }
+        Event::NoticeIssued {
+            notice,
+            ticket,
+            item,
+            missing,
+            window,
+            clerk,
+            ..
+        } => {
+            if let Some(t) = state.tickets.get_mut(ticket) {
+                t.notice = Some(notice.clone());
+            }
+            state.notices.insert(
+                notice.clone(),
+                Notice {
+                    notice: notice.clone(),
+                    ticket: ticket.clone(),
+                    item: item.clone(),
+                    missing: missing.clone(),
+                    window: *window,
+                    clerk: clerk.clone(),
+                    issued_on: state.day.unwrap_or(jiff::civil::Date::MIN),
+                    return_tickets: Vec::new(),
+                },
+            );
+        }
         Event::TicketPrinted { ticket, .. } => {
             if let Some(t) = state.tickets.get_mut(ticket) {
                 t.prints += 1;
@@ -242,6 +315,11 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             state.tickets.retain(|_, t| t.day >= *to);
             state.counters.clear();
             state.slot_counts.clear();
+            state.cases.clear();
+            let keep_from = to
+                .checked_sub(jiff::Span::new().days(NOTICE_KEEP_DAYS))
+                .unwrap_or(*to);
+            state.notices.retain(|_, n| n.issued_on >= keep_from);
             for w in state.windows.values_mut() {
                 w.held.clear();
                 w.served_today = 0;

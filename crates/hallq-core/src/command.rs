@@ -4,7 +4,7 @@ use crate::hall::DeviceKind;
 use crate::ids::{
     ClerkId, DeviceId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo,
 };
-use crate::state::{Channel, GreenReason, PersonalTag, PrinterState, Priority};
+use crate::state::{Channel, GreenReason, Outcome, PersonalTag, PrinterState, Priority};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -56,6 +56,19 @@ pub struct IssueTicket {
     pub birth_date: Option<Date>,
     pub id_tag: Option<PersonalTag>,
     pub phone_tag: Option<PersonalTag>,
+    /// A tell-once notice the citizen brings back (a second trip for the same matter).
+    pub notice: Option<String>,
+}
+
+/// What the clerk records when finishing a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Visit {
+    pub outcome: Option<Outcome>,
+    /// The item handled, when it is not the ticket's own (comprehensive windows take any item
+    /// of their theme).
+    pub item: Option<ItemCode>,
+    /// For a tell-once notice: the item's materials that are missing.
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +99,7 @@ pub enum Command {
     },
     Finish {
         window: WindowNo,
+        visit: Visit,
     },
     NoShow {
         window: WindowNo,
@@ -97,9 +111,12 @@ pub enum Command {
         window: WindowNo,
         number: TicketNumber,
     },
+    /// A transfer; with a reason it is a referral (转办), and the first clerk stays the
+    /// first-contact owner.
     Transfer {
         window: WindowNo,
         queue: QueueId,
+        reason: Option<String>,
     },
     Pause {
         window: WindowNo,

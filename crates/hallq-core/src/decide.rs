@@ -4,11 +4,14 @@
 use crate::command::{Actor, Command, IssueTarget, IssueTicket};
 use crate::event::{CloseReason, Event, HoldReason};
 use crate::hall::{DeviceKind, Hall, Interleave, Window};
-use crate::ids::{ClerkId, DeviceId, QueueId, SessionId, TicketNumber, WindowNo};
+use crate::ids::{ClerkId, DeviceId, QueueId, SessionId, TicketId, TicketNumber, WindowNo};
 use crate::rejection::Rejection;
-use crate::state::{GreenReason, HallState, PrinterState, Priority, Status, Ticket, ticket_id};
+use crate::state::{
+    GreenReason, HallState, Outcome, PrinterState, Priority, Status, Ticket, ticket_id,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use std::collections::BTreeSet;
 
 /// The events that close the previous business day when `now` has passed local midnight: every
 /// open ticket of the old day expires, then the day rolls. Empty on the same day, and empty if
@@ -157,21 +160,85 @@ pub fn decide(
                 window: *window,
             }])
         }
-        Command::Finish { window } => {
+        Command::Finish { window, visit } => {
             let clerk = clerk_at(hall, state, actor, *window)?;
             let t = current(state, *window)?;
             let (Status::Serving, Some(started)) = (t.status, t.started_at) else {
                 return Err(wrong_state(t, "finished (start the service first)"));
             };
             let service_s = now.duration_since(started).as_secs().max(0) as u32;
-            Ok(vec![Event::TicketFinished {
+            let item = match &visit.item {
+                Some(code) => {
+                    if !hall.items.contains_key(code) {
+                        return Err(Rejection::UnknownItem {
+                            item: code.to_string(),
+                        });
+                    }
+                    Some(code.clone())
+                }
+                None => t.item.clone(),
+            };
+            let day = state.day.unwrap_or_else(|| hall.calendar.business_day(now));
+            let mut events = vec![Event::TicketFinished {
                 ticket: t.id.clone(),
                 number: t.number.clone(),
                 queue: t.queue.clone(),
                 window: *window,
-                clerk,
+                clerk: clerk.clone(),
                 service_s,
-            }])
+                outcome: visit.outcome,
+                item: item.clone(),
+            }];
+            match visit.outcome {
+                Some(Outcome::Accepted) => {
+                    let code = item.ok_or(Rejection::NeedsItem {
+                        outcome: "accepting a case",
+                    })?;
+                    let limit_days = hall.items[&code].limit_days;
+                    events.push(Event::CaseAccepted {
+                        case: format!("SL{}{:04}", day.strftime("%Y%m%d"), state.cases.len() + 1),
+                        ticket: t.id.clone(),
+                        number: t.number.clone(),
+                        item: code,
+                        window: *window,
+                        clerk,
+                        limit_days,
+                        due: hall.calendar.add_working_days(day, limit_days),
+                        notice: t.notice.clone(),
+                    });
+                }
+                Some(Outcome::TellOnce) => {
+                    let code = item.ok_or(Rejection::NeedsItem {
+                        outcome: "a tell-once notice",
+                    })?;
+                    let materials = &hall.items[&code].materials;
+                    if visit.missing.is_empty() {
+                        return Err(Rejection::NothingMissing);
+                    }
+                    if let Some(m) = visit.missing.iter().find(|m| !materials.contains(m)) {
+                        return Err(Rejection::UnknownMaterial {
+                            item: code.to_string(),
+                            material: m.clone(),
+                        });
+                    }
+                    let issued_today = state
+                        .notices
+                        .values()
+                        .filter(|n| n.issued_on == day)
+                        .count();
+                    events.push(Event::NoticeIssued {
+                        notice: format!("GZ{}{:04}", day.strftime("%Y%m%d"), issued_today + 1),
+                        ticket: t.id.clone(),
+                        number: t.number.clone(),
+                        item: code,
+                        missing: visit.missing.clone(),
+                        window: *window,
+                        clerk,
+                    });
+                }
+                Some(Outcome::OnTheSpot | Outcome::Consultation) | None => {}
+            }
+            Ok(events)
         }
         Command::NoShow { window } => {
             clerk_at(hall, state, actor, *window)?;
@@ -215,7 +282,11 @@ pub fn decide(
                 clerk,
             }])
         }
-        Command::Transfer { window, queue } => {
+        Command::Transfer {
+            window,
+            queue,
+            reason,
+        } => {
             let clerk = clerk_at(hall, state, actor, *window)?;
             let t = current(state, *window)?;
             if !hall.queues.contains_key(queue) {
@@ -236,6 +307,7 @@ pub fn decide(
                 to_queue: queue.clone(),
                 window: *window,
                 clerk,
+                reason: reason.clone(),
             }])
         }
         Command::Pause {
@@ -384,6 +456,11 @@ fn issue_ticket(
             (q.clone(), None)
         }
     };
+    if let Some(n) = &issue.notice
+        && !state.notices.contains_key(n)
+    {
+        return Err(Rejection::UnknownNotice { notice: n.clone() });
+    }
     let slot = issuable(hall, state, &queue_id, now)?;
     let queue = &hall.queues[&queue_id];
     let day = state.day.unwrap_or_else(|| hall.calendar.business_day(now));
@@ -416,6 +493,7 @@ fn issue_ticket(
         slot,
         id_tag: issue.id_tag.clone(),
         phone_tag: issue.phone_tag.clone(),
+        notice: issue.notice.clone(),
         by: actor.label(),
     }])
 }
@@ -730,8 +808,34 @@ pub fn pick_next<'s>(
     window: &Window,
 ) -> Option<(&'s Ticket, u32)> {
     let cycle = state.windows.get(&window.number).map_or(0, |w| w.cycle);
+    pick(hall, state, window, cycle, &BTreeSet::new())
+}
+
+/// The waiting tickets this window would call, in the exact order successive call-nexts would
+/// take them (if nothing else changed): what the clerk's console lists.
+pub fn call_order<'s>(hall: &Hall, state: &'s HallState, window: &Window) -> Vec<&'s Ticket> {
+    let mut cycle = state.windows.get(&window.number).map_or(0, |w| w.cycle);
+    let mut taken = BTreeSet::new();
+    let mut order = Vec::new();
+    while let Some((t, next)) = pick(hall, state, window, cycle, &taken) {
+        taken.insert(&t.id);
+        order.push(t);
+        cycle = next;
+    }
+    order
+}
+
+fn pick<'s>(
+    hall: &Hall,
+    state: &'s HallState,
+    window: &Window,
+    cycle: u32,
+    taken: &BTreeSet<&TicketId>,
+) -> Option<(&'s Ticket, u32)> {
     for tier in &window.tiers {
-        let in_tier = |t: &&Ticket| t.status == Status::Waiting && tier.contains(&t.queue);
+        let in_tier = |t: &&Ticket| {
+            t.status == Status::Waiting && tier.contains(&t.queue) && !taken.contains(&t.id)
+        };
         let best_priority = state
             .tickets
             .values()

@@ -7,7 +7,7 @@
 use crate::ids::{
     ClerkId, DeviceId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo,
 };
-use crate::state::{Channel, GreenReason, PersonalTag, PrinterState, Priority, Status};
+use crate::state::{Channel, GreenReason, Outcome, PersonalTag, PrinterState, Priority, Status};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -61,6 +61,9 @@ pub enum Event {
         id_tag: Option<PersonalTag>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         phone_tag: Option<PersonalTag>,
+        /// The tell-once notice the citizen brought back: a second trip for the same matter.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice: Option<String>,
         /// The device or clerk that issued it.
         by: String,
     },
@@ -92,6 +95,35 @@ pub enum Event {
         window: WindowNo,
         clerk: ClerkId,
         service_s: u32,
+        /// What came of the visit, when the clerk said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<Outcome>,
+        /// The item handled, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<ItemCode>,
+    },
+    /// 受理: a case accepted at the window, due in working days by the item's promised limit.
+    CaseAccepted {
+        case: String,
+        ticket: TicketId,
+        number: TicketNumber,
+        item: ItemCode,
+        window: WindowNo,
+        clerk: ClerkId,
+        limit_days: u32,
+        due: Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice: Option<String>,
+    },
+    /// 一次性告知: the materials missing for an item, all in one written notice.
+    NoticeIssued {
+        notice: String,
+        ticket: TicketId,
+        number: TicketNumber,
+        item: ItemCode,
+        missing: Vec<String>,
+        window: WindowNo,
+        clerk: ClerkId,
     },
     TicketNoShow {
         ticket: TicketId,
@@ -105,6 +137,9 @@ pub enum Event {
         to_queue: QueueId,
         window: WindowNo,
         clerk: ClerkId,
+        /// A referral's reason (转办); the first clerk stays the first-contact owner.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     TicketHeld {
         ticket: TicketId,
@@ -218,6 +253,8 @@ impl Event {
             Event::WindowResumed { .. } => "window_resumed",
             Event::DayRolled { .. } => "day_rolled",
             Event::TicketPrinted { .. } => "ticket_printed",
+            Event::CaseAccepted { .. } => "case_accepted",
+            Event::NoticeIssued { .. } => "notice_issued",
             Event::PrintFailed { .. } => "print_failed",
             Event::DeviceStatus { .. } => "device_status",
         }
@@ -240,6 +277,8 @@ impl Event {
             | Event::TicketCancelled { ticket, .. }
             | Event::TicketExpired { ticket, .. }
             | Event::TicketPrinted { ticket, .. }
+            | Event::CaseAccepted { ticket, .. }
+            | Event::NoticeIssued { ticket, .. }
             | Event::PrintFailed { ticket, .. } => Some(ticket),
             _ => None,
         }

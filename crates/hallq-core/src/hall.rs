@@ -88,6 +88,8 @@ pub struct Item {
     pub unit: String,
     pub limit_days: u32,
     pub service_minutes: u32,
+    /// The materials to bring (申请材料), the list a tell-once notice ticks from.
+    pub materials: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -442,6 +444,7 @@ impl Hall {
                     unit: it.unit.clone(),
                     limit_days: it.limit_days,
                     service_minutes: it.service_minutes,
+                    materials: it.materials.clone(),
                 },
             );
         }

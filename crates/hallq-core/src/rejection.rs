@@ -75,6 +75,14 @@ pub enum Rejection {
     UnknownClerk { clerk: ClerkId },
     #[error("a rating pad or display cannot {action}")]
     WrongDevice { action: &'static str },
+    #[error("{outcome} needs the item handled: give \"item\"")]
+    NeedsItem { outcome: &'static str },
+    #[error("{material:?} is not a material of item {item}")]
+    UnknownMaterial { item: String, material: String },
+    #[error("a tell-once notice lists the missing materials: none was given")]
+    NothingMissing,
+    #[error("no tell-once notice {notice}")]
+    UnknownNotice { notice: String },
     #[error("this session has ended; sign in again")]
     SessionEnded,
     #[error("ticket {ticket} is from a past day")]
@@ -109,6 +117,10 @@ impl Rejection {
             Rejection::UnknownClerk { .. } => "unknown_clerk",
             Rejection::WrongDevice { .. } => "wrong_device",
             Rejection::SessionEnded => "session_ended",
+            Rejection::NeedsItem { .. } => "needs_item",
+            Rejection::UnknownMaterial { .. } => "unknown_material",
+            Rejection::NothingMissing => "nothing_missing",
+            Rejection::UnknownNotice { .. } => "unknown_notice",
             Rejection::PastTicket { .. } => "past_ticket",
         }
     }
@@ -119,7 +131,11 @@ impl Rejection {
             Rejection::UnknownItem { .. }
             | Rejection::UnknownQueue { .. }
             | Rejection::UnknownWindow { .. }
-            | Rejection::UnknownTicket { .. } => 404,
+            | Rejection::UnknownTicket { .. }
+            | Rejection::UnknownNotice { .. } => 404,
+            Rejection::NeedsItem { .. }
+            | Rejection::UnknownMaterial { .. }
+            | Rejection::NothingMissing => 422,
             Rejection::PastTicket { .. } => 410,
             Rejection::SessionEnded => 401,
             Rejection::NotYourWindow { .. }
@@ -157,6 +173,10 @@ impl Rejection {
             Rejection::UnknownClerk { .. } => "没有该工作人员 / Unknown clerk",
             Rejection::WrongDevice { .. } => "设备无权操作 / Wrong device",
             Rejection::SessionEnded => "会话已结束 / Session ended",
+            Rejection::NeedsItem { .. } => "请选择办理事项 / Item needed",
+            Rejection::UnknownMaterial { .. } => "该事项无此材料 / Unknown material",
+            Rejection::NothingMissing => "请勾选缺少的材料 / No missing material given",
+            Rejection::UnknownNotice { .. } => "没有该告知书 / Unknown notice",
             Rejection::PastTicket { .. } => "过期号码 / Ticket from a past day",
         }
     }

@@ -101,6 +101,53 @@ pub struct PersonalTag {
     pub tail: String,
 }
 
+/// What came of a visit at the window (recorded when the ticket is finished). A referral to
+/// another window is a transfer with a reason, not an outcome: the visit goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 即办: done on the spot.
+    OnTheSpot,
+    /// 受理: a case was accepted, with a due date from the item's promised limit.
+    Accepted,
+    /// 一次性告知: materials were missing; a written notice lists them all.
+    TellOnce,
+    /// 咨询: a question answered, nothing to handle.
+    Consultation,
+}
+
+/// A case accepted at a window (受理), due by its promised limit in working days (限时办结).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub case: String,
+    pub ticket: TicketId,
+    pub item: ItemCode,
+    pub window: WindowNo,
+    pub clerk: ClerkId,
+    pub accepted_on: Date,
+    pub limit_days: u32,
+    pub due: Date,
+    /// The tell-once notice this case follows up, when the citizen came back with one.
+    pub notice: Option<String>,
+}
+
+/// A tell-once notice (一次性告知书): the materials missing for an item, all of them, in writing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub notice: String,
+    pub ticket: TicketId,
+    pub item: ItemCode,
+    pub missing: Vec<String>,
+    pub window: WindowNo,
+    pub clerk: ClerkId,
+    pub issued_on: Date,
+    /// Later tickets that cited this notice: second (and later) trips.
+    pub return_tickets: Vec<TicketId>,
+}
+
+/// How long notices stay in the working state (a citizen may come back weeks later).
+pub const NOTICE_KEEP_DAYS: i64 = 180;
+
 /// A ticket printer's condition as last seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -154,6 +201,18 @@ pub struct Ticket {
     /// The last print attempt failed.
     #[serde(default)]
     pub print_failed: bool,
+    /// What came of the visit, once finished.
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    /// The case accepted for it, if any.
+    #[serde(default)]
+    pub case: Option<String>,
+    /// The tell-once notice this ticket cites (a return trip) or was given.
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// Why it was last referred to another queue.
+    #[serde(default)]
+    pub referral: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +268,12 @@ pub struct HallState {
     /// Devices' health (online, printer), as last reported.
     #[serde(default)]
     pub devices: BTreeMap<crate::ids::DeviceId, DeviceHealth>,
+    /// Cases accepted today (the working state; the log keeps all).
+    #[serde(default)]
+    pub cases: BTreeMap<String, Case>,
+    /// Tell-once notices of the last [`NOTICE_KEEP_DAYS`] days.
+    #[serde(default)]
+    pub notices: BTreeMap<String, Notice>,
 }
 
 impl HallState {

@@ -33,6 +33,23 @@ pub struct TicketView {
     pub prints: u32,
     /// The last print attempt failed.
     pub print_failed: bool,
+    /// What came of the visit, once finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::state::Outcome>,
+    /// The case accepted for it and its due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<jiff::civil::Date>,
+    /// The tell-once notice it cites or was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// The reason of its last referral.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral: Option<String>,
+    /// The first clerk who called it (首问负责).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_clerk: Option<ClerkId>,
 }
 
 pub fn ticket_view(hall: &Hall, state: &HallState, t: &Ticket) -> TicketView {
@@ -58,6 +75,16 @@ pub fn ticket_view(hall: &Hall, state: &HallState, t: &Ticket) -> TicketView {
         green_reason: t.green_reason,
         prints: t.prints,
         print_failed: t.print_failed,
+        outcome: t.outcome,
+        case: t.case.clone(),
+        due: t
+            .case
+            .as_ref()
+            .and_then(|c| state.cases.get(c))
+            .map(|c| c.due),
+        notice: t.notice.clone(),
+        referral: t.referral.clone(),
+        first_clerk: t.first_clerk.clone(),
     }
 }
 
@@ -264,4 +291,59 @@ pub fn live(hall: &Hall, state: &HallState, now: Timestamp) -> Live {
         windows,
         devices,
     }
+}
+
+/// One window as the clerk's console shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowDetail {
+    #[serde(flatten)]
+    pub live: WindowLive,
+    /// The current ticket, in full.
+    pub current: Option<TicketView>,
+    /// Waiting tickets in exactly the order call-next will take them.
+    pub waiting: Vec<TicketView>,
+    /// Tickets held here.
+    pub held_tickets: Vec<TicketView>,
+    /// Tickets this window served today and that are done (finished, no-show), newest first.
+    pub today: Vec<TicketView>,
+}
+
+pub fn window_detail(
+    hall: &Hall,
+    state: &HallState,
+    n: WindowNo,
+    now: Timestamp,
+) -> Option<WindowDetail> {
+    let window = hall.windows.get(&n)?;
+    let live = live(hall, state, now)
+        .windows
+        .into_iter()
+        .find(|w| w.window == n)?;
+    let ws = state.windows.get(&n).cloned().unwrap_or_default();
+    let view = |t: &Ticket| ticket_view(hall, state, t);
+    let mut today: Vec<&Ticket> = state
+        .tickets
+        .values()
+        .filter(|t| t.window == Some(n) && !t.status.is_open())
+        .collect();
+    today.sort_by_key(|t| std::cmp::Reverse((t.ended_at, t.order)));
+    Some(WindowDetail {
+        live,
+        current: ws
+            .current
+            .as_ref()
+            .and_then(|id| state.ticket(id))
+            .map(view),
+        waiting: crate::decide::call_order(hall, state, window)
+            .into_iter()
+            .map(view)
+            .collect(),
+        held_tickets: ws
+            .held
+            .iter()
+            .filter_map(|id| state.ticket(id))
+            .map(view)
+            .collect(),
+        today: today.into_iter().map(view).collect(),
+    })
 }

@@ -23,7 +23,15 @@ fn a_ticket_lives_from_issue_to_finish() {
     sim.run(&c1, Command::Start { window: w(1) }).unwrap();
     assert_eq!(sim.status("S001"), Status::Serving);
     sim.advance(420);
-    let evs = sim.run(&c1, Command::Finish { window: w(1) }).unwrap();
+    let evs = sim
+        .run(
+            &c1,
+            Command::Finish {
+                window: w(1),
+                visit: Default::default(),
+            },
+        )
+        .unwrap();
     match &evs[0].event {
         Event::TicketFinished { service_s, .. } => assert_eq!(*service_s, 420),
         e => panic!("{e:?}"),
@@ -106,7 +114,13 @@ fn every_refusal_is_precise_and_changes_nothing() {
     sim.issue("YJQ-003").unwrap();
     sim.call_next(&c1, 1).unwrap();
     assert!(matches!(
-        sim.run(&c1, Command::Finish { window: w(1) }),
+        sim.run(
+            &c1,
+            Command::Finish {
+                window: w(1),
+                visit: Default::default()
+            }
+        ),
         Err(Rejection::WrongState {
             status: Status::Called,
             ..
@@ -139,7 +153,8 @@ fn every_refusal_is_precise_and_changes_nothing() {
             &c1,
             Command::Transfer {
                 window: w(1),
-                queue: QueueId("S".into())
+                queue: QueueId("S".into()),
+                reason: None
             }
         ),
         Err(Rejection::SameQueue { .. })
@@ -322,6 +337,7 @@ fn the_elderly_get_the_green_channel_from_their_birth_date() {
                 birth_date: Some(jiff::civil::date(1966, 11, 26)), // 60 today
                 id_tag: None,
                 phone_tag: None,
+                notice: None,
             }),
         )
         .unwrap();
@@ -346,6 +362,7 @@ fn transfer_keeps_the_issue_time_and_the_first_clerk() {
         Command::Transfer {
             window: w(1),
             queue: QueueId("R".into()),
+            reason: None,
         },
     )
     .unwrap();
@@ -452,6 +469,7 @@ fn only_staff_mark_a_ticket_green_and_the_kiosk_gets_a_precise_refusal() {
             birth_date: None,
             id_tag: None,
             phone_tag: None,
+            notice: None,
         }),
     );
     assert!(
@@ -495,4 +513,33 @@ fn a_gateway_acts_at_a_window_for_the_clerk_signed_in_there_only() {
         sim.run(&display, Command::Recall { window: w(1) }),
         Err(Rejection::NotYourWindow { .. })
     ));
+}
+
+#[test]
+fn the_console_lists_waiting_tickets_in_exactly_the_order_call_next_takes_them() {
+    let hall = township_with(|c| c.policies.priority_interleave = "1:2".into());
+    let mut sim = Sim::with_hall(hall);
+    for i in 0..6 {
+        sim.issue("YJQ-003").unwrap();
+        if i % 2 == 0 {
+            sim.issue_with("YJQ-004", Some(Priority::Green)).unwrap();
+        }
+        if i < 3 {
+            sim.issue("YJQ-001").unwrap(); // queue R (3 a day): window 1's second tier
+        }
+        sim.advance(30);
+    }
+    let c1 = sim.sign_in("clerk01", 1);
+    let window = sim.hall.windows[&w(1)].clone();
+    let listed: Vec<String> = hallq_core::decide::call_order(&sim.hall, &sim.state, &window)
+        .iter()
+        .map(|t| t.number.to_string())
+        .collect();
+    let mut called = Vec::new();
+    while let Ok(t) = sim.call_next(&c1, 1) {
+        sim.run(&c1, Command::NoShow { window: w(1) }).unwrap();
+        called.push(t.to_string());
+    }
+    assert_eq!(listed, called);
+    assert_eq!(listed.len(), 6 + 3 + 3, "S normal and green first, then R");
 }

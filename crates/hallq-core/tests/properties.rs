@@ -398,6 +398,7 @@ impl Driver {
                     birth_date: None,
                     id_tag: None,
                     phone_tag: None,
+                    notice: None,
                 }),
             ),
             Op::SignIn { clerk, window } => {
@@ -447,7 +448,13 @@ impl Driver {
             ),
             Op::Recall { who, .. } => (self.actor(who, wn), Command::Recall { window: win(wn) }),
             Op::Start { who, .. } => (self.actor(who, wn), Command::Start { window: win(wn) }),
-            Op::Finish { who, .. } => (self.actor(who, wn), Command::Finish { window: win(wn) }),
+            Op::Finish { who, .. } => (
+                self.actor(who, wn),
+                Command::Finish {
+                    window: win(wn),
+                    visit: Default::default(),
+                },
+            ),
             Op::NoShow { who, .. } => (self.actor(who, wn), Command::NoShow { window: win(wn) }),
             Op::Hold { who, .. } => (self.actor(who, wn), Command::Hold { window: win(wn) }),
             Op::CallBack { who, pick, .. } => {
@@ -467,6 +474,7 @@ impl Driver {
                 Command::Transfer {
                     window: win(wn),
                     queue: QueueId(QUEUES[*queue].into()),
+                    reason: None,
                 },
             ),
             Op::Pause { who, back_in_s, .. } => (

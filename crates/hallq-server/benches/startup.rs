@@ -187,6 +187,7 @@ fn build(db: &Path) {
             birth_date: None,
             id_tag: None,
             phone_tag: None,
+            notice: None,
         });
         pending.extend(hallq_core::step(&hall, &mut state, &kiosk, &issue, now).events);
         // Two windows move their ticket one step along.
@@ -202,7 +203,10 @@ fn build(db: &Path) {
             let cmd = match status {
                 None => Command::CallNext { window: w },
                 Some(Status::Called) => Command::Start { window: w },
-                _ => Command::Finish { window: w },
+                _ => Command::Finish {
+                    window: w,
+                    visit: Default::default(),
+                },
             };
             pending.extend(hallq_core::step(&hall, &mut state, &clerks[idx], &cmd, now).events);
         }

@@ -73,6 +73,10 @@ pub enum Query {
     Ticket(String),
     Live,
     Seq,
+    /// One window for the clerk's console.
+    Window(u32),
+    /// A tell-once notice.
+    Notice(String),
 }
 
 pub enum Answer {
@@ -80,12 +84,14 @@ pub enum Answer {
     Ticket(Box<TicketView>),
     Live(Box<Live>),
     Seq(u64),
+    Window(Box<view::WindowDetail>),
+    Notice(Box<hallq_core::state::Notice>),
 }
 
 pub enum Request {
     Command {
         credential: Credential,
-        command: Command,
+        command: Box<Command>,
         render: Render,
         idempotency: Option<Idempotency>,
         reply: oneshot::Sender<Result<Reply, ApiError>>,
@@ -122,7 +128,7 @@ impl HallHandle {
         let (reply, rx) = oneshot::channel();
         self.send(Request::Command {
             credential,
-            command,
+            command: Box::new(command),
             render,
             idempotency,
             reply,
@@ -525,6 +531,17 @@ impl HallActor {
             Query::WhoAmI => Answer::Actor(actor),
             Query::Seq => unreachable!(),
             Query::Live => Answer::Live(Box::new(view::live(&self.hall, &self.state, now))),
+            Query::Window(n) => Answer::Window(Box::new(
+                view::window_detail(&self.hall, &self.state, hallq_core::ids::WindowNo(n), now)
+                    .ok_or(ApiError::from(Rejection::UnknownWindow { window: n }))?,
+            )),
+            Query::Notice(no) => Answer::Notice(Box::new(
+                self.state
+                    .notices
+                    .get(&no)
+                    .cloned()
+                    .ok_or(ApiError::from(Rejection::UnknownNotice { notice: no }))?,
+            )),
             Query::Ticket(id) => {
                 let tid = hallq_core::ids::TicketId(id.clone());
                 let Some(t) = self.state.ticket(&tid) else {

@@ -108,6 +108,7 @@ impl Sim {
                 birth_date: None,
                 id_tag: None,
                 phone_tag: None,
+                notice: None,
             }),
         )?;
         match &evs.last().unwrap().event {
@@ -127,6 +128,7 @@ impl Sim {
                 birth_date: None,
                 id_tag: None,
                 phone_tag: None,
+                notice: None,
             }),
         )?;
         match &evs.last().unwrap().event {

@@ -60,6 +60,8 @@ pub struct IssueRequest {
     channel: Option<Channel>,
     id_number: Option<String>,
     phone: Option<String>,
+    /// A tell-once notice number the citizen brings back.
+    notice: Option<String>,
 }
 
 pub async fn issue_ticket(
@@ -107,6 +109,7 @@ pub async fn issue_ticket(
         birth_date: id.as_ref().and_then(IdNumber::birth_date),
         id_tag: id.as_ref().map(|i| app.hall.secrets.id_tag(i)),
         phone_tag,
+        notice: req.notice.map(|n| n.trim().to_uppercase()),
     });
     let principal = token.clone().unwrap_or_default();
     app.hall
@@ -271,6 +274,13 @@ pub struct WindowActionBody {
     queue: Option<String>,
     reason: Option<String>,
     back_at: Option<String>,
+    /// finish: what came of the visit.
+    outcome: Option<hallq_core::state::Outcome>,
+    /// finish: the item handled, when not the ticket's own.
+    item: Option<String>,
+    /// finish with `tell_once`: the item's missing materials.
+    #[serde(default)]
+    missing: Vec<String>,
 }
 
 pub async fn window_action(
@@ -297,7 +307,14 @@ pub async fn window_action(
         },
         "recall" => Command::Recall { window },
         "start" => Command::Start { window },
-        "finish" => Command::Finish { window },
+        "finish" => Command::Finish {
+            window,
+            visit: hallq_core::command::Visit {
+                outcome: req.outcome,
+                item: req.item.clone().map(ItemCode),
+                missing: req.missing.clone(),
+            },
+        },
         "no-show" => Command::NoShow { window },
         "hold" => Command::Hold { window },
         "call-back" => Command::CallBack {
@@ -309,6 +326,13 @@ pub async fn window_action(
             queue: QueueId(req.queue.clone().ok_or_else(|| {
                 ApiError::bad_request("transfer needs {\"queue\": \"<queue id>\"}")
             })?),
+            // With a reason, a referral (转办): recorded for first-contact responsibility.
+            reason: req
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
         },
         "pause" => {
             let reason = req.reason.clone().unwrap_or_default().trim().to_owned();
@@ -498,4 +522,56 @@ pub async fn ticket_qr(
         HeaderValue::from_static("image/svg+xml"),
     );
     Ok(res)
+}
+
+/// `GET /api/v1/windows/{n}`: one window for the clerk's console: its state, current ticket,
+/// the waiting list in call-next order, held tickets, and what it served today.
+pub async fn window_detail(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    path: Result<Path<u32>, axum::extract::rejection::PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(n) = path?;
+    match app
+        .hall
+        .query(Credential::Token(token), Query::Window(n))
+        .await?
+    {
+        Answer::Window(w) => Ok(Json(
+            serde_json::to_value(*w).map_err(|e| ApiError::internal(e.to_string()))?,
+        )),
+        _ => Err(ApiError::internal("unexpected answer")),
+    }
+}
+
+/// `GET /api/v1/notices/{notice}`: a tell-once notice (一次性告知书), public like a printed one:
+/// the item, its missing materials, where and when it was issued; no personal data.
+pub async fn notice(
+    State(app): State<AppState>,
+    Path(no): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let no = no.trim().to_uppercase();
+    let notice = match app
+        .hall
+        .query(Credential::System, Query::Notice(no))
+        .await?
+    {
+        Answer::Notice(n) => *n,
+        _ => return Err(ApiError::internal("unexpected answer")),
+    };
+    let hall = &app.hall.hall;
+    let item = hall.items.get(&notice.item);
+    Ok(Json(json!({
+        "notice": notice.notice,
+        "item": notice.item,
+        "item_name_zh": item.map(|i| i.name_zh.clone()),
+        "item_name_en": item.map(|i| i.name_en.clone()),
+        "limit_days": item.map(|i| i.limit_days),
+        "materials": item.map(|i| i.materials.clone()),
+        "missing": notice.missing,
+        "window": notice.window,
+        "issued_on": notice.issued_on,
+        "return_trips": notice.return_tickets.len(),
+        "hall": hall.config.hall.name_zh,
+    })))
 }

@@ -71,6 +71,8 @@ pub fn router(state: AppState) -> Router {
             post(sign_in).delete(sign_out).get(who_am_i),
         )
         .route("/api/v1/windows/{n}/{action}", post(window_action))
+        .route("/api/v1/windows/{n}", get(window_detail))
+        .route("/api/v1/notices/{notice}", get(notice))
         .route("/api/v1/live", get(live))
         .route("/api/v1/events", get(events))
         .route("/api/v1/stream", get(stream::stream))

@@ -1,0 +1,152 @@
+//! Visit outcomes over HTTP: accept a case, a tell-once notice and the return trip, a referral,
+//! and the console's window view.
+
+use crate::support::*;
+use serde_json::json;
+
+async fn serving(hall: &TestHall, token: &str) {
+    assert_eq!(hall.act(token, 1, "call-next", json!({})).await.0, 200);
+    assert_eq!(hall.act(token, 1, "start", json!({})).await.0, 200);
+}
+
+#[tokio::test]
+async fn finishing_with_an_outcome_records_a_case_or_a_notice() {
+    let hall = spawn_hall_with(HallOptions {
+        clock: Some("2026-11-26T09:00:00+08:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let first = hall.issue("MA-001").await;
+    hall.issue("MA-001").await;
+    let token = hall.sign_in("clerk01", 1).await;
+
+    // The console's window view lists the waiting tickets in call order.
+    let (s, w) = hall.get("/api/v1/windows/1", Some(&token)).await;
+    assert_eq!(s, 200, "{w}");
+    assert_eq!(w["waiting"][0]["number"], "A001");
+    assert_eq!(w["state"], "idle");
+
+    serving(&hall, &token).await;
+    let (s, done) = hall
+        .act(&token, 1, "finish", json!({"outcome": "accepted"}))
+        .await;
+    assert_eq!(s, 200, "{done}");
+    assert_eq!(done["ticket"]["outcome"], "accepted");
+    assert_eq!(done["ticket"]["case"], "SL202611260001");
+    let limit = {
+        let (_, info) = hall.get("/api/v1/hall", None).await;
+        info["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == "MA-001")
+            .unwrap()["limit_days"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(
+        done["ticket"]["due"].as_str().unwrap() > "2026-11-26" || limit == 0,
+        "{done}"
+    );
+
+    serving(&hall, &token).await;
+    let (s, p) = hall
+        .act(
+            &token,
+            1,
+            "finish",
+            json!({"outcome": "tell_once", "missing": ["不存在的材料"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (422, Some("unknown_material")),
+        "{p}"
+    );
+    let (_, info) = hall.get("/api/v1/hall", None).await;
+    let materials = info["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "MA-001")
+        .unwrap()["materials"]
+        .clone();
+    let missing = json!([materials[0]]);
+    let (s, done) = hall
+        .act(
+            &token,
+            1,
+            "finish",
+            json!({"outcome": "tell_once", "missing": missing}),
+        )
+        .await;
+    assert_eq!(s, 200, "{done}");
+    let notice = done["ticket"]["notice"].as_str().unwrap().to_owned();
+    let (s, n) = hall.get(&format!("/api/v1/notices/{notice}"), None).await;
+    assert_eq!(s, 200, "{n}");
+    assert_eq!(n["missing"], missing);
+    assert_eq!(n["return_trips"], 0);
+
+    // The citizen comes back with the notice: a second trip, linked.
+    let (s, t) = hall
+        .post(
+            "/api/v1/tickets",
+            Some("demo-kiosk"),
+            json!({"item": "MA-001", "notice": notice}),
+        )
+        .await;
+    assert_eq!(s, 201, "{t}");
+    assert_eq!(t["notice"], notice.as_str());
+    let (_, n) = hall.get(&format!("/api/v1/notices/{notice}"), None).await;
+    assert_eq!(n["return_trips"], 1);
+    let (s, _) = hall
+        .post(
+            "/api/v1/tickets",
+            Some("demo-kiosk"),
+            json!({"item": "MA-001", "notice": "GZ0"}),
+        )
+        .await;
+    assert_eq!(s, 404);
+
+    // Today at window 1: the two visits, newest first.
+    let (_, w) = hall.get("/api/v1/windows/1", Some(&token)).await;
+    let today: Vec<&str> = w["today"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(today, ["A002", "A001"]);
+    assert_eq!(first["number"], "A001");
+}
+
+#[tokio::test]
+async fn a_referral_is_a_transfer_with_a_reason_and_keeps_the_first_clerk() {
+    let hall = spawn_hall().await;
+    let t = hall.issue("MA-001").await;
+    let token = hall.sign_in("clerk01", 1).await;
+    serving(&hall, &token).await;
+    let (s, r) = hall
+        .act(
+            &token,
+            1,
+            "transfer",
+            json!({"queue": "D", "reason": "涉税事项，转税务窗口"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let (_, ticket) = hall
+        .get(
+            &format!("/api/v1/tickets/{}", t["id"].as_str().unwrap()),
+            Some("demo-display"),
+        )
+        .await;
+    assert_eq!(ticket["referral"], "涉税事项，转税务窗口");
+    assert_eq!(ticket["first_clerk"], "clerk01");
+    let events = hall.all_events().await;
+    let transfer = events
+        .iter()
+        .find(|e| e["type"] == "ticket_transferred")
+        .unwrap();
+    assert_eq!(transfer["reason"], "涉税事项，转税务窗口");
+}
