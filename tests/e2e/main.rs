@@ -2,9 +2,12 @@
 //! SQLite files in temporary directories. One test binary; one module per concern.
 
 mod bad_input;
+mod browser;
 mod cli;
 mod crash;
+mod gateway;
 mod idempotency;
+mod kiosk_pages;
 mod lifecycle;
 mod outcomes;
 mod printing;

@@ -338,3 +338,26 @@ async fn a_kiosk_that_goes_away_is_reported_offline_after_the_grace_and_online_a
     assert!(back, "online again");
     drop(ws);
 }
+
+#[tokio::test]
+async fn a_retried_failed_print_is_replayed_as_a_failure() {
+    let printer = FakePrinter::start(FakeMode::PaperOut).unwrap();
+    let hall = hall_with_printer(&printer).await;
+    let t = hall.issue("MA-001").await;
+    let path = format!("/api/v1/tickets/{}/print", t["id"].as_str().unwrap());
+    let first = hall
+        .post_with(&path, Some("demo-kiosk"), json!({}), Some("p-1"))
+        .await;
+    assert_eq!(first.0, 502, "{}", first.1);
+    printer.set_mode(FakeMode::Ok);
+    let retry = hall
+        .post_with(&path, Some("demo-kiosk"), json!({}), Some("p-1"))
+        .await;
+    assert_eq!(
+        (retry.0, retry.1["code"].as_str()),
+        (502, Some("print_failed")),
+        "{}",
+        retry.1
+    );
+    assert!(printer.received().is_empty(), "the retry printed nothing");
+}

@@ -155,14 +155,23 @@ pub struct Refusal {
     pub code: &'static str,
     pub title: &'static str,
     pub detail: String,
+    /// The refusal's typed fields (`hours`, `cap`, `slot`, …), as in the API's problems.
+    #[serde(flatten)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl From<&crate::Rejection> for Refusal {
     fn from(r: &crate::Rejection) -> Refusal {
+        let mut fields = match serde_json::to_value(r) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        fields.remove("code");
         Refusal {
             code: r.code(),
             title: r.title(),
             detail: r.to_string(),
+            fields,
         }
     }
 }

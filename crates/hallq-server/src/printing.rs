@@ -195,13 +195,30 @@ async fn replay(
     .await
     .map_err(|e| ApiError::internal(e.to_string()))?
     .map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(found.map(|r| {
-        let ticket: Value = serde_json::from_str(&r.response).unwrap_or(Value::Null);
-        (
-            StatusCode::OK,
-            Json(json!({ "replayed": true, "ticket": ticket })),
-        )
-    }))
+    // The stored reply is the ticket as the attempt left it: replay the same answer, a failure
+    // as a failure, so a client retrying after a lost reply never takes a failed print for a
+    // printed ticket.
+    let Some(record) = found else {
+        return Ok(None);
+    };
+    let ticket: Value = serde_json::from_str(&record.response).unwrap_or(Value::Null);
+    if ticket["print_failed"] == true {
+        let mut e = ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "print_failed",
+            "打印失败，请拍照保存二维码 / Print failed — please photograph the QR code",
+            format!(
+                "ticket {} was not printed (a retried request)",
+                ticket["number"]
+            ),
+        );
+        e.fields = Some(json!({ "ticket": ticket, "replayed": true }));
+        return Err(e);
+    }
+    Ok(Some((
+        StatusCode::OK,
+        Json(json!({ "printed": true, "replayed": true, "ticket": ticket })),
+    )))
 }
 
 /// Sends one ticket to a printer.

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/items/search", get(search_items))
         .route("/kiosk", get(pages::kiosk))
         .route("/t/{token}", get(pages::track))
+        .route("/clerk", get(pages::clerk))
         .route("/ui/{*path}", get(pages::asset))
         .route(
             "/api/v1/session",

@@ -39,6 +39,11 @@ pub async fn kiosk() -> Response {
     file("kiosk/index.html")
 }
 
+/// `/clerk`: the clerk's window console.
+pub async fn clerk() -> Response {
+    file("clerk/index.html")
+}
+
 /// `/t/{track_token}`: a ticket's tracking page (the QR code on the ticket).
 pub async fn track(Path(_token): Path<String>) -> Response {
     file("track/index.html")
