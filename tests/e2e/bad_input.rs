@@ -59,27 +59,7 @@ async fn demo() -> TestHall {
 
 /// Sends a request as is and reads the answer; any error must be problem+json.
 async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
-    let res = req.send().await.expect("request");
-    let status = res.status().as_u16();
-    let ctype = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let text = res.text().await.unwrap();
-    if status >= 400 {
-        assert_eq!(
-            ctype, "application/problem+json",
-            "{status} without a problem: {text:?}"
-        );
-    }
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, body)
+    read(req.send().await.expect("request")).await
 }
 
 /// POSTs raw bytes as JSON.

@@ -61,11 +61,16 @@ pub async fn spawn_hall_with(opts: HallOptions) -> TestHall {
 
 impl TestHall {
     fn start(&mut self) {
+        self.start_on("127.0.0.1:0");
+    }
+
+    /// Starts the binary on `listen` and reads the address it announces.
+    fn start_on(&mut self, listen: &str) {
         let mut cmd = Command::new(BIN);
         cmd.arg("serve")
             .arg("--data")
             .arg(self.data.path())
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
@@ -254,7 +259,8 @@ fn unsafe_sigterm(pid: u32) {
         .status();
 }
 
-async fn read(res: reqwest::Response) -> (u16, Value) {
+/// Reads an answer; any error must be problem+json.
+pub async fn read(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();
     let ctype = res
         .headers()
@@ -309,41 +315,12 @@ impl TestHall {
     /// wants to watch the controller being away.
     pub fn restart_same_port(&mut self) {
         self.kill();
-        let listen = self
-            .base
+        let before = self.base.clone();
+        let listen = before
             .strip_prefix("http://")
             .expect("an http base")
             .to_owned();
-        let mut cmd = Command::new(BIN);
-        cmd.arg("serve")
-            .arg("--data")
-            .arg(self.data.path())
-            .args(["--listen", &listen])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        if let Some(c) = &self.opts.config {
-            cmd.arg("--config").arg(c);
-        }
-        if let Some(g) = self.opts.offline_grace {
-            cmd.arg("--offline-grace").arg(g.to_string());
-        }
-        if self.opts.clock.is_some() {
-            cmd.arg("--test-clock").arg(&self.clock_file);
-        }
-        let mut child = cmd.spawn().expect("start hallq");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines
-            .next()
-            .expect("hallq printed nothing")
-            .expect("read stdout");
-        let base = first
-            .strip_prefix("hallq listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_owned();
-        assert_eq!(base, self.base, "restarted on another address");
-        std::thread::spawn(move || for _ in lines {});
-        self.child = Some(child);
+        self.start_on(&listen);
+        assert_eq!(self.base, before, "restarted on another address");
     }
 }
