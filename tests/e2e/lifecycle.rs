@@ -849,3 +849,35 @@ async fn every_event_type_appears_in_the_log_with_its_seq_time_and_type() {
     );
     assert_eq!(first["to"], "2026-11-26");
 }
+
+#[tokio::test]
+async fn a_back_time_already_past_today_means_tomorrow_and_a_past_instant_is_refused() {
+    let hall = demo_at(MORNING).await;
+    let token = hall.sign_in("clerk01", 1).await;
+    let (s, p) = hall
+        .act(
+            &token,
+            1,
+            "pause",
+            json!({"reason": "开会", "back_at": "2026-11-25T10:00:00Z"}),
+        )
+        .await;
+    assert_eq!((s, p["code"].as_str()), (400, Some("bad_request")), "{p}");
+    let (s, r) = hall
+        .act(
+            &token,
+            1,
+            "pause",
+            json!({"reason": "下班", "back_at": "08:30"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let w = window_live(&live(&hall).await, 1);
+    let back: jiff::Timestamp = w["back_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        back,
+        "2026-11-27T08:30:00+08:00"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+    );
+}

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod browser;
+mod clerk_console;
 mod cli;
 mod crash;
 mod gateway;

@@ -290,3 +290,26 @@ async fn sigterm_closes_an_open_stream_with_1001_and_the_controller_exits_zero()
         .expect("hallq did not exit within 15 s of SIGTERM")
         .expect("hallq exited with a non-zero status");
 }
+
+#[tokio::test]
+async fn a_clerks_stream_closes_when_the_session_ends() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let hall = spawn_hall().await;
+    let token = hall.sign_in("clerk01", 1).await;
+    let url = hall.ws_url(&format!(
+        "/api/v1/stream?after={}&token={token}",
+        hall.seq().await
+    ));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    // Signing in elsewhere ends the first session: its stream is told so and closed.
+    hall.sign_in("clerk01", 2).await;
+    let mut code = None;
+    while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(3), ws.next()).await {
+        if let Ok(Message::Close(Some(frame))) = msg {
+            code = Some(u16::from(frame.code));
+            break;
+        }
+    }
+    assert_eq!(code, Some(4001));
+}

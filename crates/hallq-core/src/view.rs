@@ -50,6 +50,10 @@ pub struct TicketView {
     /// The first clerk who called it (首问负责).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_clerk: Option<ClerkId>,
+    /// When it was last called, when service started, when it ended.
+    pub called_at: Option<Timestamp>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
 }
 
 pub fn ticket_view(hall: &Hall, state: &HallState, t: &Ticket) -> TicketView {
@@ -85,6 +89,9 @@ pub fn ticket_view(hall: &Hall, state: &HallState, t: &Ticket) -> TicketView {
         notice: t.notice.clone(),
         referral: t.referral.clone(),
         first_clerk: t.first_clerk.clone(),
+        called_at: t.called_at,
+        started_at: t.started_at,
+        ended_at: t.ended_at,
     }
 }
 

@@ -47,7 +47,8 @@ fn main() {
 
 async fn run(base: &str, clients: usize) -> (Duration, Vec<Duration>) {
     let http = reqwest::Client::new();
-    let items = ["MA-001", "CP-001", "SA-001", "TX-001", "HR-001", "RE-001"];
+    // Queues without a daily cap, so the run never meets one (64 clients issue 12,800 tickets).
+    let items = ["MA-001", "CP-001", "SA-001", "TX-001", "HR-001"];
     let start = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|c| {

@@ -370,20 +370,36 @@ pub async fn window_action(
         .await
 }
 
-/// `back_at` is an RFC 3339 time, or `"10:30"`: that time today in the hall's time zone.
+/// `back_at` is an RFC 3339 time, or `"10:30"`: the next 10:30 in the hall's time zone (today,
+/// or tomorrow morning when the clerk leaves in the evening). A time already past is refused.
 fn parse_back_at(app: &AppState, s: &str) -> Result<jiff::Timestamp, ApiError> {
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Ok(t);
-    }
-    let bad = || {
-        ApiError::bad_request(format!(
-            "back_at {s:?} is neither \"HH:MM\" nor an RFC 3339 time"
-        ))
+    let now = app.clock.now();
+    let t = match s.parse::<jiff::Timestamp>() {
+        Ok(t) => t,
+        Err(_) => {
+            let minute = hallq_core::calendar::parse_hhmm(s).map_err(|_| {
+                ApiError::bad_request(format!(
+                    "back_at {s:?} is neither \"HH:MM\" nor an RFC 3339 time"
+                ))
+            })?;
+            let cal = &app.hall.hall.calendar;
+            let today = cal.business_day(now);
+            let at = |day: jiff::civil::Date| {
+                cal.start_of_day(day) + jiff::SignedDuration::from_mins(minute as i64)
+            };
+            match at(today) {
+                t if t >= now => t,
+                _ => at(today
+                    .tomorrow()
+                    .map_err(|e| ApiError::bad_request(e.to_string()))?),
+            }
+        }
     };
-    let minute = hallq_core::calendar::parse_hhmm(s).map_err(|_| bad())?;
-    let cal = &app.hall.hall.calendar;
-    let today = cal.business_day(app.clock.now());
-    let t = cal.start_of_day(today) + jiff::SignedDuration::from_mins(minute as i64);
+    if t < now {
+        return Err(ApiError::bad_request(format!(
+            "back_at {s:?} has passed already / 返回时间已过"
+        )));
+    }
     Ok(t)
 }
 

@@ -19,6 +19,9 @@ use tokio::sync::broadcast::error::RecvError;
 pub const CLOSE_LAGGED: u16 = 4000;
 /// Close code when the controller shuts down.
 pub const CLOSE_SHUTDOWN: u16 = 1001;
+/// Close code when the clerk session a stream was opened with has ended (signed out, or signed
+/// in elsewhere): the page must sign in again, not reconnect.
+pub const CLOSE_SESSION_ENDED: u16 = 4001;
 
 #[derive(Deserialize)]
 pub struct StreamParams {
@@ -49,10 +52,15 @@ pub async fn stream(
     let (mode, device) = match params.track.as_deref() {
         Some(t) if app.hall.secrets.check_track_token(t).is_some() => (Mode::Pings, None),
         Some(_) => return Err(ApiError::unauthorized("the tracking token is not valid")),
-        None => match app.hall.who(token).await? {
+        None => match app.hall.who(token.clone()).await? {
             hallq_core::Actor::Device { id, .. } => (Mode::Events, Some(id)),
             _ => (Mode::Events, None),
         },
+    };
+    // A clerk's stream lives only as long as the clerk's session.
+    let session = match (&mode, &device) {
+        (Mode::Events, None) => token,
+        _ => None,
     };
     // A client ahead of the log (e.g. a controller restored from an older backup) must know it,
     // or it would silently skip what comes next.
@@ -85,7 +93,7 @@ pub async fn stream(
         if let Some(d) = &device {
             online(&app, d, true).await;
         }
-        run(app.clone(), socket, after, mode).await;
+        run(app.clone(), socket, after, mode, session).await;
         if let Some(d) = &device {
             online(&app, d, false).await;
         }
@@ -151,7 +159,13 @@ fn encode(mode: Mode, seq: u64, text: axum::extract::ws::Utf8Bytes) -> Message {
     }
 }
 
-async fn run(app: AppState, mut socket: WebSocket, after: u64, mode: Mode) {
+async fn run(
+    app: AppState,
+    mut socket: WebSocket,
+    after: u64,
+    mode: Mode,
+    session: Option<String>,
+) {
     let mut live = app.hall.events.subscribe();
     let mut shutdown = app.shutdown.clone();
     let mut last = after;
@@ -189,7 +203,14 @@ async fn run(app: AppState, mut socket: WebSocket, after: u64, mode: Mode) {
                         return;
                     }
                     last = f.seq;
+                    let ends_sessions = ["\"type\":\"window_closed\"", "\"type\":\"window_opened\"", "\"type\":\"session_closed\""]
+                        .iter()
+                        .any(|t| f.text.as_str().contains(t));
                     if socket.send(encode(mode, f.seq, f.text)).await.is_err() {
+                        return;
+                    }
+                    if ends_sessions && session.is_some() && app.hall.who(session.clone()).await.is_err() {
+                        let _ = close(&mut socket, CLOSE_SESSION_ENDED, "session ended; sign in again").await;
                         return;
                     }
                 }
