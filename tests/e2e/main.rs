@@ -7,6 +7,7 @@ mod clerk_console;
 mod cli;
 mod crash;
 mod gateway;
+mod hall_screen;
 mod idempotency;
 mod kiosk_pages;
 mod lifecycle;

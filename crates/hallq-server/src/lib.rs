@@ -16,6 +16,7 @@ pub mod actor;
 pub mod cli;
 pub mod clock;
 pub mod http;
+pub mod led;
 pub mod passwords;
 pub mod printing;
 pub mod problem;

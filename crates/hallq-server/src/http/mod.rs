@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/kiosk", get(pages::kiosk))
         .route("/t/{token}", get(pages::track))
         .route("/clerk", get(pages::clerk))
+        .route("/hall", get(pages::hall))
         .route("/ui/{*path}", get(pages::asset))
         .route(
             "/api/v1/session",
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/windows/{n}/{action}", post(window_action))
         .route("/api/v1/windows/{n}", get(window_detail))
+        .route("/api/v1/windows/{n}/led.png", get(crate::led::led_png))
         .route("/api/v1/notices/{notice}", get(notice))
         .route("/api/v1/live", get(live))
         .route("/api/v1/events", get(events))

@@ -44,6 +44,11 @@ pub async fn clerk() -> Response {
     file("clerk/index.html")
 }
 
+/// `/hall`: the main hall screen (综合屏), 1920×1080.
+pub async fn hall() -> Response {
+    file("hall/index.html")
+}
+
 /// `/t/{track_token}`: a ticket's tracking page (the QR code on the ticket).
 pub async fn track(Path(_token): Path<String>) -> Response {
     file("track/index.html")

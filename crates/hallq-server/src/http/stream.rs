@@ -192,6 +192,7 @@ async fn run(
             }
         }
     }
+    let mut check_session = false;
     loop {
         tokio::select! {
             frame = live.recv() => match frame {
@@ -209,9 +210,15 @@ async fn run(
                     if socket.send(encode(mode, f.seq, f.text)).await.is_err() {
                         return;
                     }
-                    if ends_sessions && session.is_some() && app.hall.who(session.clone()).await.is_err() {
-                        let _ = close(&mut socket, CLOSE_SESSION_ENDED, "session ended; sign in again").await;
-                        return;
+                    check_session |= ends_sessions && session.is_some();
+                    // Once the batch is out (the page learns why, e.g. the window the clerk went
+                    // to), a stream whose session has ended is closed.
+                    if check_session && live.is_empty() {
+                        check_session = false;
+                        if app.hall.who(session.clone()).await.is_err() {
+                            let _ = close(&mut socket, CLOSE_SESSION_ENDED, "session ended; sign in again").await;
+                            return;
+                        }
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
