@@ -7,7 +7,7 @@
 
 import { Api, ApiError, NetworkError, newKey } from '/ui/common/api.js';
 import { EventStream, throttle } from '/ui/common/stream.js';
-import { I18n, h, localTime } from '/ui/common/i18n.js';
+import { I18n, h, localTime, storedLang } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
 const LANG_KEY = 'hallq.clerk.lang';
@@ -225,15 +225,7 @@ const dict = {
   'notice.loading': { zh: '正在读取告知书…', en: 'Loading the notice…' },
 };
 
-function initialLang() {
-  try {
-    return localStorage.getItem(LANG_KEY) || 'zh';
-  } catch {
-    return 'zh';
-  }
-}
-
-const i18n = new I18n(dict, initialLang());
+const i18n = new I18n(dict, storedLang(LANG_KEY));
 const t = (k, v) => i18n.t(k, v);
 const $ = (id) => document.getElementById(id);
 

@@ -78,6 +78,15 @@ export class I18n {
 }
 
 /** Builds an element: `h('button', {class: 'big', onclick: f}, 'text', child)`. No innerHTML for data. */
+/** The language a page remembered under `key` (localStorage), or `fallback`. */
+export function storedLang(key, fallback = 'zh') {
+  try {
+    return localStorage.getItem(key) || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   if (attrs) {

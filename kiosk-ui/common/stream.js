@@ -157,6 +157,24 @@ export class EventStream {
  * Calls `fn` at most once per `ms`, and always once after the last call (trailing edge), so a
  * burst of events gives one refresh soon and one at the end.
  */
+/**
+ * Wraps an async function so that calls made while one is running share its promise instead of
+ * starting another (one `/api/v1/live` read at a time, however many events arrive).
+ */
+export function singleFlight(fn) {
+  let running = null;
+  return (...args) => {
+    if (!running) {
+      running = Promise.resolve()
+        .then(() => fn(...args))
+        .finally(() => {
+          running = null;
+        });
+    }
+    return running;
+  };
+}
+
 export function throttle(fn, ms) {
   let last = 0;
   let timer = null;

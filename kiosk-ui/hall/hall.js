@@ -5,7 +5,7 @@
 // voice, one after another, never cut off, none dropped (see Announcer).
 
 import { Api, ApiError, param } from '/ui/common/api.js';
-import { EventStream, throttle } from '/ui/common/stream.js';
+import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
 import { I18n, h, localTime, minutes } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
@@ -381,33 +381,25 @@ function showSetup(key) {
 // Live state and the stream
 // ---------------------------------------------------------------------------------------------
 
-let liveInFlight = null;
-
-/** Reads /api/v1/live. Returns true, false (unreachable) or 'unauthorized'. */
-function refreshLive() {
-  if (liveInFlight) return liveInFlight;
-  liveInFlight = (async () => {
-    try {
-      state.live = await state.api.get('/api/v1/live');
-      state.liveOk = true;
-      updateBanner();
-      renderLive();
-      return true;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        if (stream) stream.stop();
-        showSetup('setup.bad');
-        return 'unauthorized';
-      }
-      state.liveOk = false;
-      updateBanner();
-      return false;
-    } finally {
-      liveInFlight = null;
+/** Reads /api/v1/live, one read at a time. Returns true, false (unreachable) or 'unauthorized'. */
+const refreshLive = singleFlight(async () => {
+  try {
+    state.live = await state.api.get('/api/v1/live');
+    state.liveOk = true;
+    updateBanner();
+    renderLive();
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      if (stream) stream.stop();
+      showSetup('setup.bad');
+      return 'unauthorized';
     }
-  })();
-  return liveInFlight;
-}
+    state.liveOk = false;
+    updateBanner();
+    return false;
+  }
+});
 
 const refreshLiveSoon = throttle(() => refreshLive(), 400);
 

@@ -4,7 +4,7 @@
 // Back home after 60 s without input (`?idle=N` shortens it for tests and demonstrations).
 
 import { Api, ApiError, NetworkError, newKey, param } from '/ui/common/api.js';
-import { EventStream, throttle } from '/ui/common/stream.js';
+import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
 import { I18n, h, localTime, minutes } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
@@ -282,37 +282,29 @@ function showSetup(key) {
 // Live counts and the event stream
 // ---------------------------------------------------------------------------------------------
 
-let liveInFlight = null;
-
-/** Reads /api/v1/live. Returns true, false (unreachable) or 'unauthorized'. */
-async function refreshLive(first = false) {
-  if (liveInFlight) return liveInFlight;
-  liveInFlight = (async () => {
-    try {
-      const live = await api.get('/api/v1/live');
-      state.live = new Map(live.queues.map((q) => [q.queue, q]));
-      const me = (live.devices || []).find((d) => d.device === state.deviceId);
-      state.printer = me ? me.printer : null;
-      state.liveOk = true;
-      if (first) state.firstSeq = live.seq;
-      updateBanner();
-      renderLive();
-      return true;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        if (stream) stream.stop();
-        showSetup('setup.bad');
-        return 'unauthorized';
-      }
-      state.liveOk = false;
-      updateBanner();
-      return false;
-    } finally {
-      liveInFlight = null;
+/** Reads /api/v1/live, one read at a time. Returns true, false (unreachable) or 'unauthorized'. */
+const refreshLive = singleFlight(async (first = false) => {
+  try {
+    const live = await api.get('/api/v1/live');
+    state.live = new Map(live.queues.map((q) => [q.queue, q]));
+    const me = (live.devices || []).find((d) => d.device === state.deviceId);
+    state.printer = me ? me.printer : null;
+    state.liveOk = true;
+    if (first) state.firstSeq = live.seq;
+    updateBanner();
+    renderLive();
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      if (stream) stream.stop();
+      showSetup('setup.bad');
+      return 'unauthorized';
     }
-  })();
-  return liveInFlight;
-}
+    state.liveOk = false;
+    updateBanner();
+    return false;
+  }
+});
 
 const refreshLiveSoon = throttle(() => refreshLive(), 400);
 const refreshTicketSoon = throttle(() => refreshTicket(), 1000);

@@ -4,7 +4,7 @@
 
 import { Api, ApiError } from '/ui/common/api.js';
 import { EventStream, throttle } from '/ui/common/stream.js';
-import { I18n, h, localTime, minutes } from '/ui/common/i18n.js';
+import { I18n, h, localTime, minutes, storedLang } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
 const LANG_KEY = 'hallq.track.lang';
@@ -52,15 +52,7 @@ const dict = {
   'title.called': { zh: '【请到{w}号窗口】{n}', en: '[Window {w}] {n}' },
 };
 
-function initialLang() {
-  try {
-    return localStorage.getItem(LANG_KEY) || 'zh';
-  } catch {
-    return 'zh';
-  }
-}
-
-const i18n = new I18n(dict, initialLang());
+const i18n = new I18n(dict, storedLang(LANG_KEY));
 const t = (k, v) => i18n.t(k, v);
 const $ = (id) => document.getElementById(id);
 
