@@ -10,6 +10,7 @@ mod gateway;
 mod hall_screen;
 mod idempotency;
 mod kiosk_pages;
+mod led_strips;
 mod lifecycle;
 mod outcomes;
 mod printing;

@@ -21,6 +21,8 @@ use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use hallq_displays::onbon::{OnbonDecoder, OnbonPacket};
+use hallq_displays::raw::{RawDecoder, RawFrame};
 use hallq_rs485::{Decoder, Direction, Frame, Message, Stats};
 use serialport::{DataBits, FlowControl, Parity, StopBits, TTYPort};
 use tokio::sync::mpsc::UnboundedSender;
@@ -57,7 +59,32 @@ pub enum BusEvent {
 
 enum WriteCmd {
     Frame(Vec<u8>),
+    /// A frame whose writer wants to know when it was written (true) or dropped (false).
+    Notify(Vec<u8>, tokio::sync::oneshot::Sender<bool>),
     Pause(Duration),
+}
+
+/// What a bus tells the driver of the LED strips on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StripBusEvent {
+    /// The port is (again) open: the strips need their frames again.
+    Opened,
+    /// A good raw-bitmap frame read on the bus (a panel's reply, or the gateway's own frame
+    /// read back by an adapter with local echo: the driver looks only at replies).
+    Raw(RawFrame),
+    /// A good Onbon packet read on the bus.
+    Onbon(OnbonPacket),
+}
+
+/// How a bus reaches the driver of its LED strips.
+#[derive(Debug, Clone)]
+pub struct StripLink {
+    /// Decode raw-bitmap replies.
+    pub raw: bool,
+    /// Decode Onbon replies.
+    pub onbon: bool,
+    /// Where to send them.
+    pub tx: UnboundedSender<StripBusEvent>,
 }
 
 /// Sends frames to the pads on one bus. Cheap to clone; never blocks.
@@ -82,6 +109,17 @@ impl BusWriter {
             }
             self.send(address, Message::Beep);
         }
+    }
+}
+
+impl BusWriter {
+    /// Queue whole `bytes` (one frame of any protocol); the answer tells when the frame went out
+    /// (true) or was dropped because the port is closed (false). Frames are never interleaved
+    /// with the other frames on the bus.
+    pub fn send_bytes(&self, bytes: Vec<u8>) -> tokio::sync::oneshot::Receiver<bool> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = self.tx.send(WriteCmd::Notify(bytes, tx));
+        rx
     }
 }
 
@@ -114,6 +152,7 @@ struct Shared {
     own: Arc<Mutex<OwnWrites>>,
     status: StatusHandle,
     stop: Arc<AtomicBool>,
+    strips: Option<StripLink>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -128,6 +167,7 @@ pub fn spawn(
     events: UnboundedSender<BusEvent>,
     status: StatusHandle,
     stop: Arc<AtomicBool>,
+    strips: Option<StripLink>,
 ) -> Bus {
     let shared = Shared {
         index,
@@ -137,6 +177,7 @@ pub fn spawn(
         own: Arc::default(),
         status,
         stop,
+        strips,
     };
     shared.status.bus(&shared.cfg.id, |_| {});
     let (tx, rx) = mpsc::channel();
@@ -213,6 +254,9 @@ fn read_thread(s: &Shared, events: &UnboundedSender<BusEvent>) {
         s.status.bus(id, |b| b.open = true);
         info!(bus = %id, "{path} open at {} 8N1", s.cfg.baud);
         let _ = events.send(BusEvent::Opened { bus: s.index });
+        if let Some(link) = &s.strips {
+            let _ = link.tx.send(StripBusEvent::Opened);
+        }
 
         let mut decoder = Decoder::new();
         let outcome = read_loop(s, &mut port, &mut decoder, &earlier, events);
@@ -240,10 +284,17 @@ fn read_loop(
     events: &UnboundedSender<BusEvent>,
 ) -> std::io::Result<()> {
     let mut buf = [0u8; 512];
+    let mut raw = RawDecoder::new();
+    let mut onbon = OnbonDecoder::new();
     while !s.stop.load(Ordering::Relaxed) {
         let frames = match port.read(&mut buf) {
             Ok(0) => decoder.idle(),
-            Ok(n) => decoder.decode(&buf[..n]),
+            Ok(n) => {
+                if let Some(link) = &s.strips {
+                    strip_replies(link, &mut raw, &mut onbon, &buf[..n]);
+                }
+                decoder.decode(&buf[..n])
+            }
             Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
                 if decoder.buffered().is_empty() {
                     continue;
@@ -260,6 +311,20 @@ fn read_loop(
         s.status.bus(&s.cfg.id, |b| b.decoder = stats);
     }
     Ok(())
+}
+
+/// Feeds the strip protocols' decoders and passes good frames on to the strip driver.
+fn strip_replies(link: &StripLink, raw: &mut RawDecoder, onbon: &mut OnbonDecoder, bytes: &[u8]) {
+    if link.raw {
+        for frame in raw.feed(bytes).into_iter().flatten() {
+            let _ = link.tx.send(StripBusEvent::Raw(frame));
+        }
+    }
+    if link.onbon {
+        for packet in onbon.feed(bytes).into_iter().flatten() {
+            let _ = link.tx.send(StripBusEvent::Onbon(packet));
+        }
+    }
 }
 
 fn take_frame(s: &Shared, frame: Frame, events: &UnboundedSender<BusEvent>) {
@@ -292,7 +357,12 @@ fn take_frame(s: &Shared, frame: Frame, events: &UnboundedSender<BusEvent>) {
 fn write_thread(s: &Shared, rx: &mpsc::Receiver<WriteCmd>) {
     loop {
         match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(WriteCmd::Frame(bytes)) => write_frame(s, &bytes),
+            Ok(WriteCmd::Frame(bytes)) => {
+                write_frame(s, &bytes);
+            }
+            Ok(WriteCmd::Notify(bytes, done)) => {
+                let _ = done.send(write_frame(s, &bytes));
+            }
             Ok(WriteCmd::Pause(d)) => {
                 if !nap(&s.stop, d) {
                     return;
@@ -308,12 +378,12 @@ fn write_thread(s: &Shared, rx: &mpsc::Receiver<WriteCmd>) {
     }
 }
 
-fn write_frame(s: &Shared, bytes: &[u8]) {
+fn write_frame(s: &Shared, bytes: &[u8]) -> bool {
     let id = &s.cfg.id;
     let mut port = lock(&s.port);
     let Some(p) = port.as_mut() else {
         s.status.bus(id, |b| b.dropped += 1);
-        return;
+        return false;
     };
     match p.write_all(bytes).and_then(|()| p.flush()) {
         Ok(()) => {
@@ -321,10 +391,12 @@ fn write_frame(s: &Shared, bytes: &[u8]) {
             if s.cfg.local_echo {
                 lock(&s.own).push_back((Instant::now(), bytes.to_vec()));
             }
+            true
         }
         Err(e) => {
             s.status.bus(id, |b| b.dropped += 1);
             warn!(bus = %id, "write to {}: {e}", s.cfg.path.display());
+            false
         }
     }
 }
@@ -378,6 +450,7 @@ mod tests {
             own: Arc::default(),
             status: StatusHandle::default(),
             stop: Arc::default(),
+            strips: None,
         }
     }
 
@@ -424,6 +497,7 @@ mod tests {
             tx,
             s.status.clone(),
             s.stop.clone(),
+            None,
         );
         // Wait for the port to open.
         let deadline = Instant::now() + Duration::from_secs(5);

@@ -19,6 +19,20 @@
 //! kind = "call"
 //! ```
 //!
+//! Window LED strips (optional) sit on the same buses:
+//!
+//! ```toml
+//! [[strips]]
+//! bus = "hall-a"
+//! address = 103
+//! window = 3
+//! width = 160
+//! height = 32
+//! colors = "tricolor"                 # or "mono"
+//! protocol = "raw"                    # or "onbon"
+//! brightness = [{ from = "07:00", level = 12 }, { from = "19:00", level = 4 }]
+//! ```
+//!
 //! Relative paths (`token_file`, `state_file`, a bus `path`) are taken from the folder of the
 //! configuration file, so a config and its state can travel together.
 
@@ -26,6 +40,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use hallq_displays::{ColorMode, Panel};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -58,7 +73,74 @@ pub struct Config {
     pub buses: Vec<BusConfig>,
     /// The pads, in file order.
     pub pads: Vec<PadConfig>,
+    /// The window LED strips, in file order.
+    pub strips: Vec<StripConfig>,
 }
+
+/// One window LED strip: its place on a bus, its window, its panel and protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripConfig {
+    /// Index into [`Config::buses`].
+    pub bus: usize,
+    /// The strip controller's bus address (raw: 1..=254; Onbon: its screen address).
+    pub address: u8,
+    /// The window it hangs over.
+    pub window: u32,
+    /// The panel's size and colours.
+    pub panel: Panel,
+    /// How the gateway talks to it.
+    pub protocol: StripProtocol,
+    /// Brightness by time of day, sorted by `from`; empty to leave the strip's own level.
+    pub brightness: Vec<BrightnessStep>,
+}
+
+/// The wire protocol of a strip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StripProtocol {
+    /// hallq's raw-bitmap protocol (`docs/protocols/led-raw-bitmap.md`).
+    Raw,
+    /// Onbon BX-5/BX-6 dynamic areas (`docs/protocols/onbon-bx.md`).
+    Onbon,
+}
+
+/// The colour model of a strip, as written in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawColors {
+    Mono,
+    Tricolor,
+}
+
+/// From `from` (minutes after local midnight) on, the strip shines at `level` (0..=15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrightnessStep {
+    /// Minutes after midnight in the hall's time zone.
+    pub from_minute: u16,
+    /// 0 (dimmest) ..= 15.
+    pub level: u8,
+}
+
+/// The brightness level in effect at `minute` (minutes after local midnight): the step with the
+/// latest `from` not after it; before the first step of the day, the day's last step (the
+/// schedule wraps around midnight). `None` for an empty schedule.
+pub fn brightness_at(steps: &[BrightnessStep], minute: u16) -> Option<u8> {
+    steps
+        .iter()
+        .rev()
+        .find(|s| s.from_minute <= minute)
+        .or_else(|| steps.last())
+        .map(|s| s.level)
+}
+
+/// The smallest strip height the layouts support (one line of the 12-px font).
+pub const MIN_STRIP_HEIGHT: u16 = 16;
+/// The largest strip height accepted.
+pub const MAX_STRIP_HEIGHT: u16 = 256;
+/// The narrowest strip accepted.
+pub const MIN_STRIP_WIDTH: u16 = 16;
+/// The widest strip accepted.
+pub const MAX_STRIP_WIDTH: u16 = 2048;
 
 /// One RS-485 bus: a serial port with pads on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +204,29 @@ struct RawConfig {
     buses: Vec<RawBus>,
     #[serde(default)]
     pads: Vec<RawPad>,
+    #[serde(default)]
+    strips: Vec<RawStrip>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStrip {
+    bus: String,
+    address: u8,
+    window: u32,
+    width: u16,
+    height: u16,
+    colors: RawColors,
+    protocol: StripProtocol,
+    #[serde(default)]
+    brightness: Vec<RawBrightness>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrightness {
+    from: String,
+    level: u8,
 }
 
 #[derive(Deserialize)]
@@ -230,8 +335,10 @@ impl Config {
             });
         }
 
-        if raw.pads.is_empty() {
-            return Err("no [[pads]]: the gateway needs at least one pad".into());
+        if raw.pads.is_empty() && raw.strips.is_empty() {
+            return Err(
+                "no [[pads]] and no [[strips]]: the gateway needs at least one pad or strip".into(),
+            );
         }
         let mut pads = Vec::with_capacity(raw.pads.len());
         let mut seen: BTreeMap<(usize, u8), usize> = BTreeMap::new();
@@ -265,6 +372,13 @@ impl Config {
             });
         }
 
+        let mut strips = Vec::with_capacity(raw.strips.len());
+        let mut strip_seen: BTreeMap<(usize, u8), usize> = BTreeMap::new();
+        for (i, st) in raw.strips.into_iter().enumerate() {
+            let at = format!("strips[{i}]");
+            strips.push(check_strip(&at, st, &bus_index, &mut strip_seen, i)?);
+        }
+
         Ok(Config {
             controller,
             token,
@@ -273,8 +387,140 @@ impl Config {
             display_refresh: (refresh_s > 0).then(|| Duration::from_secs(refresh_s)),
             buses,
             pads,
+            strips,
         })
     }
+}
+
+fn check_strip(
+    at: &str,
+    st: RawStrip,
+    bus_index: &BTreeMap<String, usize>,
+    seen: &mut BTreeMap<(usize, u8), usize>,
+    i: usize,
+) -> Result<StripConfig, String> {
+    let Some(&bus) = bus_index.get(&st.bus) else {
+        let ids: Vec<&str> = bus_index.keys().map(String::as_str).collect();
+        return Err(format!(
+            "{at}: `bus` {:?} is not the id of a [[buses]] entry ({})",
+            st.bus,
+            ids.join(", ")
+        ));
+    };
+    if !(1..=MAX_WINDOW).contains(&st.window) {
+        return Err(format!(
+            "{at}: `window` = {} is not a window number (1..={MAX_WINDOW})",
+            st.window
+        ));
+    }
+    if st.protocol == StripProtocol::Raw
+        && (st.address == hallq_displays::raw::HOST || st.address == hallq_displays::raw::BROADCAST)
+    {
+        return Err(format!(
+            "{at}: `address` = {} is reserved in the raw protocol (0 is the host, 255 broadcast): use 1..=254",
+            st.address
+        ));
+    }
+    if let Some(first) = seen.insert((bus, st.address), i) {
+        return Err(format!(
+            "{at}: address {} on bus {:?} is already strips[{first}] (addresses are unique on a bus)",
+            st.address, st.bus
+        ));
+    }
+    if !(MIN_STRIP_WIDTH..=MAX_STRIP_WIDTH).contains(&st.width) {
+        return Err(format!(
+            "{at}: `width` = {}: must be {MIN_STRIP_WIDTH}..={MAX_STRIP_WIDTH} pixels",
+            st.width
+        ));
+    }
+    if !(MIN_STRIP_HEIGHT..=MAX_STRIP_HEIGHT).contains(&st.height) {
+        return Err(format!(
+            "{at}: `height` = {}: must be {MIN_STRIP_HEIGHT}..={MAX_STRIP_HEIGHT} pixels (the layouts need one line of 12-px text)",
+            st.height
+        ));
+    }
+    let mode = match st.colors {
+        RawColors::Mono => ColorMode::Mono,
+        RawColors::Tricolor => ColorMode::Tricolor,
+    };
+    let panel = Panel::new(st.width, st.height, mode);
+    check_panel(&panel, st.protocol).map_err(|e| format!("{at}: {e}"))?;
+    let mut brightness = Vec::with_capacity(st.brightness.len());
+    for (j, b) in st.brightness.iter().enumerate() {
+        let bat = format!("{at}.brightness[{j}]");
+        let from_minute = parse_hh_mm(&b.from).ok_or_else(|| {
+            format!(
+                "{bat}: `from` = {:?} is not a time of day \"HH:MM\" (00:00..23:59)",
+                b.from
+            )
+        })?;
+        if b.level > hallq_displays::raw::MAX_BRIGHTNESS {
+            return Err(format!(
+                "{bat}: `level` = {}: must be 0..={}",
+                b.level,
+                hallq_displays::raw::MAX_BRIGHTNESS
+            ));
+        }
+        if let Some(prev) = brightness.last().map(|p: &BrightnessStep| p.from_minute)
+            && from_minute <= prev
+        {
+            return Err(format!(
+                "{bat}: `from` = {:?} must come after the previous step's (list the steps in time order, each time once)",
+                b.from
+            ));
+        }
+        brightness.push(BrightnessStep {
+            from_minute,
+            level: b.level,
+        });
+    }
+    Ok(StripConfig {
+        bus,
+        address: st.address,
+        window: st.window,
+        panel,
+        protocol: st.protocol,
+        brightness,
+    })
+}
+
+/// Checks with `hallq-displays` that the panel can be drawn and that its frame fits the protocol.
+fn check_panel(panel: &Panel, protocol: StripProtocol) -> Result<(), String> {
+    let what = format!("a {}×{} {:?} panel", panel.width, panel.height, panel.mode);
+    if hallq_displays::layout::render_idle(panel, 0).lit_count() == 0 {
+        return Err(format!("{what} cannot show the layouts' text"));
+    }
+    match protocol {
+        StripProtocol::Raw => {
+            let len = hallq_displays::raw::Message::FullFrame(panel.blank())
+                .payload()
+                .len();
+            if len > hallq_displays::raw::MAX_PAYLOAD {
+                return Err(format!(
+                    "{what} needs {len}-byte full frames, over the raw protocol's {} bytes",
+                    hallq_displays::raw::MAX_PAYLOAD
+                ));
+            }
+        }
+        StripProtocol::Onbon => {
+            let len =
+                hallq_displays::onbon::bx5e_pixel_len(0, panel.width, panel.height, panel.mode);
+            if len + 1024 > hallq_displays::onbon::MAX_FRAME_LEN {
+                return Err(format!("{what} is too large for an Onbon dynamic area"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `"HH:MM"` → minutes after midnight.
+pub fn parse_hh_mm(text: &str) -> Option<u16> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
 /// `http://host[:port]` with an optional trailing slash; returned without it.
@@ -529,6 +775,140 @@ kind = "rating"
         assert_eq!(c.action_retry, Duration::from_secs(5));
     }
 
+    const STRIP: &str = r#"
+[[strips]]
+bus = "hall-b"
+address = 103
+window = 3
+width = 160
+height = 32
+colors = "tricolor"
+protocol = "raw"
+brightness = [{ from = "07:00", level = 12 }, { from = "19:30", level = 4 }]
+"#;
+
+    fn strip_err(from: &str, to: &str) -> String {
+        assert!(STRIP.contains(from), "{from:?}");
+        err(&format!("{GOOD}{}", STRIP.replacen(from, to, 1)))
+    }
+
+    #[test]
+    fn strips_parse() {
+        let c = parse(&format!("{GOOD}{STRIP}")).unwrap();
+        assert_eq!(
+            c.strips,
+            vec![StripConfig {
+                bus: 1,
+                address: 103,
+                window: 3,
+                panel: Panel::TRICOLOR_160X32,
+                protocol: StripProtocol::Raw,
+                brightness: vec![
+                    BrightnessStep {
+                        from_minute: 420,
+                        level: 12
+                    },
+                    BrightnessStep {
+                        from_minute: 1170,
+                        level: 4
+                    },
+                ],
+            }]
+        );
+        // Strips alone, without pads, make a gateway.
+        let no_pads = GOOD.split("[[pads]]").next().unwrap().to_owned();
+        assert_eq!(parse(&format!("{no_pads}{STRIP}")).unwrap().strips.len(), 1);
+        let onbon = STRIP
+            .replace("protocol = \"raw\"", "protocol = \"onbon\"")
+            .replace("colors = \"tricolor\"", "colors = \"mono\"")
+            .replace("width = 160", "width = 64")
+            .replace("height = 32", "height = 16");
+        let c = parse(&format!("{GOOD}{onbon}")).unwrap();
+        assert_eq!(c.strips[0].panel, Panel::MONO_64X16);
+        assert_eq!(c.strips[0].protocol, StripProtocol::Onbon);
+    }
+
+    #[test]
+    fn strips_are_checked() {
+        let e = strip_err("bus = \"hall-b\"", "bus = \"hall-x\"");
+        assert!(
+            e.contains("strips[0]: `bus` \"hall-x\" is not the id of a [[buses]] entry"),
+            "{e}"
+        );
+        let e = strip_err("window = 3", "window = 1000");
+        assert!(e.contains("strips[0]: `window` = 1000"), "{e}");
+        let e = strip_err("address = 103", "address = 255");
+        assert!(e.contains("strips[0]: `address` = 255 is reserved"), "{e}");
+        let e = strip_err("address = 103", "address = 0");
+        assert!(e.contains("`address` = 0 is reserved"), "{e}");
+        let e = strip_err("height = 32", "height = 8");
+        assert!(
+            e.contains("strips[0]: `height` = 8: must be 16..=256"),
+            "{e}"
+        );
+        let e = strip_err("width = 160", "width = 4");
+        assert!(e.contains("strips[0]: `width` = 4: must be 16..="), "{e}");
+        let e = strip_err("width = 160", "width = 2048");
+        let e2 = strip_err("height = 32", "height = 256");
+        assert!(e.is_empty() || e.contains("over the raw protocol"), "{e}");
+        assert!(e2.contains("needs") && e2.contains("8200"), "{e2}");
+        let e = strip_err("colors = \"tricolor\"", "colors = \"rgb\"");
+        assert!(e.contains("unknown variant `rgb`"), "{e}");
+        let e = strip_err("protocol = \"raw\"", "protocol = \"udp\"");
+        assert!(e.contains("unknown variant `udp`"), "{e}");
+        let e = strip_err("\"07:00\"", "\"7:00\"");
+        assert!(
+            e.contains("strips[0].brightness[0]: `from` = \"7:00\" is not a time of day"),
+            "{e}"
+        );
+        let e = strip_err("\"19:30\"", "\"24:00\"");
+        assert!(e.contains("brightness[1]: `from` = \"24:00\""), "{e}");
+        let e = strip_err("level = 4", "level = 16");
+        assert!(
+            e.contains("strips[0].brightness[1]: `level` = 16: must be 0..=15"),
+            "{e}"
+        );
+        let e = strip_err("\"19:30\"", "\"06:00\"");
+        assert!(e.contains("must come after the previous step"), "{e}");
+        let twice = format!("{GOOD}{STRIP}{STRIP}");
+        let e = err(&twice);
+        assert!(
+            e.contains("strips[1]: address 103 on bus \"hall-b\" is already strips[0]"),
+            "{e}"
+        );
+        let no_pads = GOOD.split("[[pads]]").next().unwrap().to_owned();
+        assert!(err(&no_pads).contains("no [[pads]] and no [[strips]]"));
+    }
+
+    #[test]
+    fn brightness_follows_the_hour_and_wraps_around_midnight() {
+        let steps = [
+            BrightnessStep {
+                from_minute: 7 * 60,
+                level: 12,
+            },
+            BrightnessStep {
+                from_minute: 19 * 60 + 30,
+                level: 4,
+            },
+        ];
+        assert_eq!(
+            brightness_at(&steps, 0),
+            Some(4),
+            "night: yesterday's last step"
+        );
+        assert_eq!(brightness_at(&steps, 6 * 60 + 59), Some(4));
+        assert_eq!(brightness_at(&steps, 7 * 60), Some(12));
+        assert_eq!(brightness_at(&steps, 12 * 60), Some(12));
+        assert_eq!(brightness_at(&steps, 19 * 60 + 30), Some(4));
+        assert_eq!(brightness_at(&steps, 23 * 60 + 59), Some(4));
+        assert_eq!(brightness_at(&[], 600), None);
+        assert_eq!(parse_hh_mm("00:00"), Some(0));
+        assert_eq!(parse_hh_mm("23:59"), Some(1439));
+        assert_eq!(parse_hh_mm("12:60"), None);
+        assert_eq!(parse_hh_mm("1200"), None);
+    }
+
     #[test]
     fn the_demo_config_in_the_repository_is_valid() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -536,5 +916,9 @@ kind = "rating"
         let c = Config::load(&path).unwrap();
         assert_eq!(c.token, "demo-gateway");
         assert!(c.pads.iter().any(|p| p.kind == PadKind::Call));
+        assert!(
+            c.strips.iter().any(|s| s.protocol == StripProtocol::Raw)
+                && c.strips.iter().any(|s| s.protocol == StripProtocol::Onbon)
+        );
     }
 }

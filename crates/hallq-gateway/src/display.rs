@@ -21,6 +21,17 @@ pub struct HallInfo {
     /// The hall's windows.
     #[serde(default)]
     pub windows: Vec<HallWindow>,
+    /// The hall's calendar (its time zone formats the strips' return times).
+    #[serde(default)]
+    pub calendar: Option<HallCalendar>,
+}
+
+/// The part of the hall's calendar the gateway needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct HallCalendar {
+    /// An IANA zone such as `Asia/Shanghai`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// A window as configured in the hall.
@@ -69,6 +80,12 @@ pub struct LiveWindow {
     /// Numbers held at the window, oldest first.
     #[serde(default)]
     pub held: Vec<String>,
+    /// The away message, while paused.
+    #[serde(default)]
+    pub pause_reason: Option<String>,
+    /// The expected return (RFC 3339), while paused and when given.
+    #[serde(default)]
+    pub back_at: Option<String>,
 }
 
 impl Live {
@@ -90,6 +107,15 @@ pub struct StreamEvent {
     /// The window it happened at, when it is about one.
     #[serde(default)]
     pub window: Option<u32>,
+    /// The ticket number, for ticket events (`A001`).
+    #[serde(default)]
+    pub number: Option<String>,
+    /// A pause's away message (or, for other events, their own `reason` string).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// A pause's expected return (RFC 3339), when given.
+    #[serde(default)]
+    pub back_at: Option<String>,
 }
 
 /// What an event means for the pads.

@@ -30,8 +30,8 @@ pub const MIN_INTERVAL: Duration = Duration::from_millis(200);
 /// The wait before trying again when the controller did not answer.
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
 
-/// What the display driver hears about.
-#[derive(Debug)]
+/// What the display driver (and the strip driver) hears about.
+#[derive(Debug, Clone)]
 pub(crate) enum HubMsg {
     /// The stream (re)connected.
     Connected,

@@ -3,6 +3,7 @@
 //! ```text
 //!  call pads, rating pads ─RS-485─► bus threads ─frames─► pads ─HTTP─► controller
 //!                       ◄─display/beep─ hub ◄─"refresh"─ stream ◄─WS─┘
+//!  window LED strips ◄─frames/ACKs─► strips ◄─events───────┘
 //! ```
 //!
 //! The gateway keeps no hall state of its own: what a pad shows is read from the controller
@@ -26,6 +27,9 @@
 //! - [`controller`]: HTTP requests and the stream's upgrade request.
 //! - `stream`: the WebSocket with resume and resync; `hub`: displays and beeps; `pads`: key
 //!   presses to requests with retries.
+//! - [`strips`]: the window LED strips (raw-bitmap or Onbon), a [`hallq_displays::WindowStrip`]
+//!   each, fed by the events; its pure half maps events to strip inputs, its driver sends frames
+//!   through the bus writers with acknowledgement and retransmission.
 //! - [`status`]: counters readable while it runs.
 //!
 //! Entry points: [`run`] (or [`Gateway::new`] + [`Gateway::status`] + [`Gateway::run`]) and the
@@ -42,6 +46,7 @@ mod pads;
 pub mod state;
 pub mod status;
 mod stream;
+pub mod strips;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -55,7 +60,8 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 pub use config::{BusConfig, Config, ConfigError, PadConfig, PadKind};
-pub use status::{BusStatus, Status, StatusHandle};
+pub use config::{StripConfig, StripProtocol};
+pub use status::{BusStatus, Status, StatusHandle, StripStatus};
 
 use crate::controller::Controller;
 
@@ -132,6 +138,7 @@ impl Gateway {
         let ctl = Controller::new(&config.controller, &config.token);
         let stop = Arc::new(AtomicBool::new(false));
         let (frames_tx, frames_rx) = mpsc::unbounded_channel();
+        let mut strip_rxs = Vec::new();
         let buses: Vec<bus::Bus> = config
             .buses
             .iter()
@@ -143,6 +150,21 @@ impl Gateway {
                     .filter(|p| p.bus == i)
                     .map(|p| p.address)
                     .collect();
+                let on_bus = |proto| {
+                    config
+                        .strips
+                        .iter()
+                        .any(|s| s.bus == i && s.protocol == proto)
+                };
+                let (raw, onbon) = (on_bus(StripProtocol::Raw), on_bus(StripProtocol::Onbon));
+                let link = (raw || onbon).then(|| {
+                    let (tx, rx) = mpsc::unbounded_channel();
+                    strip_rxs.push(Some(rx));
+                    bus::StripLink { raw, onbon, tx }
+                });
+                if link.is_none() {
+                    strip_rxs.push(None);
+                }
                 bus::spawn(
                     i,
                     b.clone(),
@@ -150,6 +172,7 @@ impl Gateway {
                     frames_tx.clone(),
                     status.clone(),
                     stop.clone(),
+                    link,
                 )
             })
             .collect();
@@ -157,12 +180,14 @@ impl Gateway {
         let writers: Vec<bus::BusWriter> = buses.iter().map(|b| b.writer.clone()).collect();
         let (hub_tx, hub_rx) = mpsc::unbounded_channel();
         let (seq_tx, seq_rx) = watch::channel(start.unwrap_or(0));
+        let (strips_tx, strips_rx) = mpsc::unbounded_channel();
+        let strips_tx = (!config.strips.is_empty()).then_some(strips_tx);
 
         let mut tasks = JoinSet::new();
         tasks.spawn({
             let (ctl, hub_tx, status) = (ctl.clone(), hub_tx.clone(), status.clone());
             async move {
-                stream::run(ctl, start, hub_tx, seq_tx, status).await;
+                stream::run(ctl, start, hub_tx, strips_tx, seq_tx, status).await;
                 "stream"
             }
         });
@@ -173,6 +198,16 @@ impl Gateway {
                 "display"
             }
         });
+        if !config.strips.is_empty() {
+            tasks.spawn({
+                let (config, writers, ctl, status) =
+                    (config.clone(), writers.clone(), ctl.clone(), status.clone());
+                async move {
+                    strips::run(config, writers, strip_rxs, ctl, strips_rx, status).await;
+                    "strips"
+                }
+            });
+        }
         tasks.spawn({
             let cx = pads::Context {
                 ctl: ctl.clone(),

@@ -38,6 +38,25 @@ pub struct Status {
     pub actions_failed: u64,
     /// Per bus id.
     pub buses: BTreeMap<String, BusStatus>,
+    /// Per LED strip, keyed `"<bus id>/<address>"`.
+    pub strips: BTreeMap<String, StripStatus>,
+}
+
+/// One window LED strip.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StripStatus {
+    /// Messages written (first tries and retransmissions).
+    pub sent: u64,
+    /// Retransmissions after a reply timeout.
+    pub retransmissions: u64,
+    /// Messages the strip acknowledged.
+    pub acked: u64,
+    /// Messages it refused (NAK), not retried.
+    pub refused: u64,
+    /// Messages given up after the retries.
+    pub failures: u64,
+    /// It answered the last message.
+    pub online: bool,
 }
 
 /// One serial bus.
@@ -73,6 +92,14 @@ impl StatusHandle {
 
     pub(crate) fn bus(&self, id: &str, f: impl FnOnce(&mut BusStatus)) {
         f(self.lock().buses.entry(id.to_owned()).or_default());
+    }
+
+    pub(crate) fn strip(&self, bus: &str, address: u8, f: impl FnOnce(&mut StripStatus)) {
+        f(self
+            .lock()
+            .strips
+            .entry(format!("{bus}/{address}"))
+            .or_default());
     }
 
     fn lock(&self) -> MutexGuard<'_, Status> {

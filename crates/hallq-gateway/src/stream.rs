@@ -48,9 +48,11 @@ pub(crate) async fn run(
     ctl: Controller,
     start: Option<u64>,
     hub: UnboundedSender<HubMsg>,
+    strips: Option<UnboundedSender<HubMsg>>,
     seq_tx: watch::Sender<u64>,
     status: StatusHandle,
 ) {
+    let hub = Fanout { hub, strips };
     let mut tracker = SeqTracker::new(start.unwrap_or(0));
     let mut need_resync = start.is_none();
     let mut backoff = Backoff::default();
@@ -121,7 +123,7 @@ pub(crate) async fn run(
                 s.resumed_from.remove(0);
             }
         });
-        let _ = hub.send(HubMsg::Connected);
+        hub.send(HubMsg::Connected);
         let since = Instant::now();
         let end = read(ws, &mut tracker, &hub, &seq_tx, &status).await;
         status.update(|s| s.connected = false);
@@ -149,7 +151,7 @@ async fn read(
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
     tracker: &mut SeqTracker,
-    hub: &UnboundedSender<HubMsg>,
+    hub: &Fanout,
     seq_tx: &watch::Sender<u64>,
     status: &StatusHandle,
 ) -> End {
@@ -189,7 +191,7 @@ async fn read(
 fn take(
     text: &str,
     tracker: &mut SeqTracker,
-    hub: &UnboundedSender<HubMsg>,
+    hub: &Fanout,
     seq_tx: &watch::Sender<u64>,
     status: &StatusHandle,
 ) {
@@ -217,5 +219,20 @@ fn take(
         s.last_seq = event.seq;
     });
     seq_tx.send_replace(event.seq);
-    let _ = hub.send(HubMsg::Event(event));
+    hub.send(HubMsg::Event(event));
+}
+
+/// The display driver and, when the gateway has strips, the strip driver.
+struct Fanout {
+    hub: UnboundedSender<HubMsg>,
+    strips: Option<UnboundedSender<HubMsg>>,
+}
+
+impl Fanout {
+    fn send(&self, msg: HubMsg) {
+        if let Some(s) = &self.strips {
+            let _ = s.send(msg.clone());
+        }
+        let _ = self.hub.send(msg);
+    }
 }
