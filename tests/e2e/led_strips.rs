@@ -342,3 +342,229 @@ async fn on_reconnect_the_strips_are_rebuilt_from_the_controller_and_resent() {
     drop(s);
     let _ = stop.send(());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Onbon controllers on the network: the same strip over UDP (one datagram a frame) and over a
+// kept TCP connection. The test plays the controller with a `VirtualPanel` behind a socket on
+// 127.0.0.1 and sends its reply bytes back; the gateway still needs a bus (a pty, no device on
+// it).
+
+/// A network Onbon controller played by the test.
+struct NetStrip {
+    /// Where the gateway sends to.
+    addr: std::net::SocketAddr,
+    /// The panel's picture now (`None` after a dropped TCP connection, until the next frame).
+    seen: Arc<Mutex<Option<Frame>>>,
+    /// TCP connections accepted.
+    connections: Arc<std::sync::atomic::AtomicUsize>,
+    /// TCP: drop the current connection.
+    drop_conn: tokio::sync::mpsc::UnboundedSender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for NetStrip {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Feeds `bytes` to the panel; records its picture when it took a frame; the reply bytes.
+fn feed_net_panel(panel: &mut VirtualPanel, seen: &Mutex<Option<Frame>>, bytes: &[u8]) -> Vec<u8> {
+    let before = panel.onbon_stats().frames;
+    let replies = panel.feed_onbon(bytes);
+    if panel.onbon_stats().frames > before {
+        *seen.lock().unwrap() = Some(panel.frame().clone());
+    }
+    replies
+}
+
+impl NetStrip {
+    async fn udp() -> NetStrip {
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(None));
+        let (drop_conn, _) = tokio::sync::mpsc::unbounded_channel();
+        let seen2 = seen.clone();
+        let task = tokio::spawn(async move {
+            let mut panel = VirtualPanel::new(PANEL, 0xFE, u16::from(ONBON_ADDRESS));
+            let mut buf = vec![0u8; 65_536];
+            loop {
+                let Ok((n, from)) = socket.recv_from(&mut buf).await else {
+                    return;
+                };
+                let replies = feed_net_panel(&mut panel, &seen2, &buf[..n]);
+                if !replies.is_empty() {
+                    let _ = socket.send_to(&replies, from).await;
+                }
+            }
+        });
+        NetStrip {
+            addr,
+            seen,
+            connections: Arc::default(),
+            drop_conn,
+            task,
+        }
+    }
+
+    async fn tcp() -> NetStrip {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(None));
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (drop_conn, mut drops) = tokio::sync::mpsc::unbounded_channel::<()>();
+        let (seen2, connections2) = (seen.clone(), connections.clone());
+        let task = tokio::spawn(async move {
+            let mut panel = VirtualPanel::new(PANEL, 0xFE, u16::from(ONBON_ADDRESS));
+            let mut buf = vec![0u8; 65_536];
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                connections2.fetch_add(1, Ordering::SeqCst);
+                loop {
+                    tokio::select! {
+                        got = stream.read(&mut buf) => match got {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => {
+                                let replies = feed_net_panel(&mut panel, &seen2, &buf[..n]);
+                                if !replies.is_empty() && stream.write_all(&replies).await.is_err() {
+                                    break;
+                                }
+                            }
+                        },
+                        _ = drops.recv() => {
+                            // The connection goes; the panel forgets what it was sent.
+                            *seen2.lock().unwrap() = None;
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        NetStrip {
+            addr,
+            seen,
+            connections,
+            drop_conn,
+            task,
+        }
+    }
+
+    async fn until(&self, what: &str, want: &Frame) {
+        let deadline = Instant::now() + WAIT;
+        while self.seen.lock().unwrap().as_ref() != Some(want) {
+            assert!(
+                Instant::now() < deadline,
+                "the network strip never showed {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// A gateway whose one strip is the Onbon controller at `strip` over `transport`.
+fn start_net_gateway(
+    hall: &TestHall,
+    transport: &str,
+    strip: &NetStrip,
+    dir: &std::path::Path,
+) -> (StatusHandle, oneshot::Sender<()>, (TTYPort, TTYPort)) {
+    let (port, gateway_end) = TTYPort::pair().expect("a pseudo-terminal pair");
+    let text = format!(
+        r#"
+controller = "{base}"
+token = "demo-gateway"
+state_file = "state.toml"
+display_refresh_s = 0
+
+[[buses]]
+id = "pads"
+path = "{path}"
+
+[[strips]]
+transport = "{transport}"
+address = "{addr}"
+window = {WINDOW}
+width = 160
+height = 32
+colors = "tricolor"
+protocol = "onbon"
+"#,
+        base = hall.base,
+        path = gateway_end.name().unwrap(),
+        addr = strip.addr,
+    );
+    let config = Config::from_toml(&text, dir).expect("a valid gateway config");
+    let gateway = Gateway::new(config);
+    let status = gateway.status();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(gateway.run(async {
+        let _ = stopped.await;
+    }));
+    (status, stop, (port, gateway_end))
+}
+
+/// Idle, then `call-next` at the API: the network strip shows the call, as the serial Onbon one.
+async fn net_strip_shows_the_call(hall: &TestHall, strip: &NetStrip) -> Frame {
+    let clerk = hall.sign_in("clerk03", WINDOW).await;
+    hall.issue("MA-001").await;
+    strip
+        .until("the idle greeting", &layout::render_idle(&PANEL, 0))
+        .await;
+    let (code, body) = hall.act(&clerk, WINDOW, "call-next", json!({})).await;
+    assert_eq!(code, 200, "{body}");
+    let number = body["ticket"]["number"].as_str().unwrap().to_owned();
+    let lit = layout::render_call(&PANEL, &number, &WINDOW.to_string(), 0);
+    strip.until("the call", &lit).await;
+    lit
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_onbon_strip_over_udp_shows_the_call() {
+    let hall = spawn_hall().await;
+    let strip = NetStrip::udp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (status, stop, _bus) = start_net_gateway(&hall, "udp", &strip, dir.path());
+    net_strip_shows_the_call(&hall, &strip).await;
+
+    let key = format!("udp/{}", strip.addr);
+    let st = status.snapshot();
+    let s = &st.strips[&key];
+    assert!(s.online && s.acked >= 2, "{key}: {s:?}");
+    assert_eq!(
+        (s.retransmissions, s.failures, s.refused),
+        (0, 0, 0),
+        "{key}: {s:?}"
+    );
+    let _ = stop.send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_onbon_strip_over_tcp_shows_the_call_and_gets_it_again_after_a_reconnect() {
+    let hall = spawn_hall().await;
+    let strip = NetStrip::tcp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (status, stop, _bus) = start_net_gateway(&hall, "tcp", &strip, dir.path());
+    let lit = net_strip_shows_the_call(&hall, &strip).await;
+    assert_eq!(strip.connections.load(Ordering::SeqCst), 1);
+
+    // The controller drops the connection: the gateway reconnects and sends the call again.
+    // (The panel forgets its picture when the connection goes, before it accepts again.)
+    strip.drop_conn.send(()).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while strip.connections.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "the gateway never reconnected");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    strip.until("the call after the reconnect", &lit).await;
+    assert_eq!(strip.connections.load(Ordering::SeqCst), 2);
+
+    let key = format!("tcp/{}", strip.addr);
+    let st = status.snapshot();
+    let s = &st.strips[&key];
+    assert!(s.online && s.acked >= 3, "{key}: {s:?}");
+    assert_eq!((s.failures, s.refused), (0, 0), "{key}: {s:?}");
+    let _ = stop.send(());
+}

@@ -33,10 +33,24 @@
 //! brightness = [{ from = "07:00", level = 12 }, { from = "19:00", level = 4 }]
 //! ```
 //!
+//! An Onbon strip may instead be reached over the network, with no `bus`:
+//!
+//! ```toml
+//! [[strips]]
+//! transport = "udp"                   # or "tcp"; "rs485" (the default) needs `bus`
+//! address = "192.168.1.20:5007"       # default port: 5007 for udp, 5005 for tcp
+//! window = 4
+//! width = 128
+//! height = 32
+//! colors = "tricolor"
+//! protocol = "onbon"                  # the raw protocol is RS-485 only
+//! ```
+//!
 //! Relative paths (`token_file`, `state_file`, a bus `path`) are taken from the folder of the
 //! configuration file, so a config and its state can travel together.
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -77,13 +91,16 @@ pub struct Config {
     pub strips: Vec<StripConfig>,
 }
 
-/// One window LED strip: its place on a bus, its window, its panel and protocol.
+/// The default UDP port of an Onbon controller.
+pub const ONBON_UDP_PORT: u16 = 5007;
+/// The default TCP port of an Onbon controller.
+pub const ONBON_TCP_PORT: u16 = 5005;
+
+/// One window LED strip: how it is reached, its window, its panel and protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StripConfig {
-    /// Index into [`Config::buses`].
-    pub bus: usize,
-    /// The strip controller's bus address (raw: 1..=254; Onbon: its screen address).
-    pub address: u8,
+    /// On a serial bus or on the network.
+    pub link: StripLink,
     /// The window it hangs over.
     pub window: u32,
     /// The panel's size and colours.
@@ -92,6 +109,72 @@ pub struct StripConfig {
     pub protocol: StripProtocol,
     /// Brightness by time of day, sorted by `from`; empty to leave the strip's own level.
     pub brightness: Vec<BrightnessStep>,
+}
+
+impl StripConfig {
+    /// The index into [`Config::buses`] of the bus it is on, if it is on one.
+    pub fn bus(&self) -> Option<usize> {
+        match self.link {
+            StripLink::Bus { bus, .. } => Some(bus),
+            StripLink::Net { .. } => None,
+        }
+    }
+}
+
+/// How the gateway reaches a strip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StripLink {
+    /// On an RS-485 bus.
+    Bus {
+        /// Index into [`Config::buses`].
+        bus: usize,
+        /// The strip controller's bus address (raw: 1..=254; Onbon: its screen address).
+        address: u8,
+    },
+    /// An Onbon controller on the network (same frames as on the bus, sent to any screen
+    /// address: the socket picks the controller).
+    Net {
+        /// UDP datagrams or a TCP connection.
+        transport: NetTransport,
+        /// The controller's IP address and port.
+        address: SocketAddr,
+    },
+}
+
+/// A network transport to an Onbon controller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NetTransport {
+    /// A frame a datagram, the reply a datagram (port 5007 by default).
+    Udp,
+    /// One kept connection, frames and replies in a byte stream (port 5005 by default).
+    Tcp,
+}
+
+impl NetTransport {
+    /// `udp` or `tcp`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NetTransport::Udp => "udp",
+            NetTransport::Tcp => "tcp",
+        }
+    }
+
+    /// The controller's port when the address gives none.
+    pub fn default_port(self) -> u16 {
+        match self {
+            NetTransport::Udp => ONBON_UDP_PORT,
+            NetTransport::Tcp => ONBON_TCP_PORT,
+        }
+    }
+}
+
+/// How a strip is reached, as written in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawTransport {
+    Rs485,
+    Udp,
+    Tcp,
 }
 
 /// The wire protocol of a strip.
@@ -211,8 +294,10 @@ struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStrip {
-    bus: String,
-    address: u8,
+    bus: Option<String>,
+    transport: Option<RawTransport>,
+    /// A bus address (integer) or, for a network transport, `"ip[:port]"`.
+    address: toml::Value,
     window: u32,
     width: u16,
     height: u16,
@@ -373,7 +458,7 @@ impl Config {
         }
 
         let mut strips = Vec::with_capacity(raw.strips.len());
-        let mut strip_seen: BTreeMap<(usize, u8), usize> = BTreeMap::new();
+        let mut strip_seen: BTreeMap<StripLink, usize> = BTreeMap::new();
         for (i, st) in raw.strips.into_iter().enumerate() {
             let at = format!("strips[{i}]");
             strips.push(check_strip(&at, st, &bus_index, &mut strip_seen, i)?);
@@ -396,36 +481,35 @@ fn check_strip(
     at: &str,
     st: RawStrip,
     bus_index: &BTreeMap<String, usize>,
-    seen: &mut BTreeMap<(usize, u8), usize>,
+    seen: &mut BTreeMap<StripLink, usize>,
     i: usize,
 ) -> Result<StripConfig, String> {
-    let Some(&bus) = bus_index.get(&st.bus) else {
-        let ids: Vec<&str> = bus_index.keys().map(String::as_str).collect();
-        return Err(format!(
-            "{at}: `bus` {:?} is not the id of a [[buses]] entry ({})",
-            st.bus,
-            ids.join(", ")
-        ));
-    };
+    let link = strip_link(at, &st, bus_index)?;
     if !(1..=MAX_WINDOW).contains(&st.window) {
         return Err(format!(
             "{at}: `window` = {} is not a window number (1..={MAX_WINDOW})",
             st.window
         ));
     }
-    if st.protocol == StripProtocol::Raw
-        && (st.address == hallq_displays::raw::HOST || st.address == hallq_displays::raw::BROADCAST)
+    if let StripLink::Bus { address, .. } = link
+        && st.protocol == StripProtocol::Raw
+        && (address == hallq_displays::raw::HOST || address == hallq_displays::raw::BROADCAST)
     {
         return Err(format!(
-            "{at}: `address` = {} is reserved in the raw protocol (0 is the host, 255 broadcast): use 1..=254",
-            st.address
+            "{at}: `address` = {address} is reserved in the raw protocol (0 is the host, 255 broadcast): use 1..=254"
         ));
     }
-    if let Some(first) = seen.insert((bus, st.address), i) {
-        return Err(format!(
-            "{at}: address {} on bus {:?} is already strips[{first}] (addresses are unique on a bus)",
-            st.address, st.bus
-        ));
+    if let Some(first) = seen.insert(link, i) {
+        return Err(match link {
+            StripLink::Bus { address, .. } => format!(
+                "{at}: address {address} on bus {:?} is already strips[{first}] (addresses are unique on a bus)",
+                st.bus.as_deref().unwrap_or_default()
+            ),
+            StripLink::Net { transport, address } => format!(
+                "{at}: {} address {address} is already strips[{first}] (one strip per controller)",
+                transport.name()
+            ),
+        });
     }
     if !(MIN_STRIP_WIDTH..=MAX_STRIP_WIDTH).contains(&st.width) {
         return Err(format!(
@@ -475,13 +559,97 @@ fn check_strip(
         });
     }
     Ok(StripConfig {
-        bus,
-        address: st.address,
+        link,
         window: st.window,
         panel,
         protocol: st.protocol,
         brightness,
     })
+}
+
+/// Where a strip is: `bus` + a bus address, or `transport` = udp/tcp + a network address.
+fn strip_link(
+    at: &str,
+    st: &RawStrip,
+    bus_index: &BTreeMap<String, usize>,
+) -> Result<StripLink, String> {
+    let transport = match st.transport.unwrap_or(RawTransport::Rs485) {
+        RawTransport::Rs485 => None,
+        RawTransport::Udp => Some(NetTransport::Udp),
+        RawTransport::Tcp => Some(NetTransport::Tcp),
+    };
+    let Some(transport) = transport else {
+        let Some(bus_id) = &st.bus else {
+            return Err(format!(
+                "{at}: missing `bus` (the id of its [[buses]] entry); an Onbon controller on the network needs `transport = \"udp\"` or `\"tcp\"` and `address = \"ip[:port]\"` instead"
+            ));
+        };
+        let Some(&bus) = bus_index.get(bus_id) else {
+            let ids: Vec<&str> = bus_index.keys().map(String::as_str).collect();
+            return Err(format!(
+                "{at}: `bus` {bus_id:?} is not the id of a [[buses]] entry ({})",
+                ids.join(", ")
+            ));
+        };
+        let address = match &st.address {
+            toml::Value::Integer(n) => u8::try_from(*n)
+                .map_err(|_| format!("{at}: `address` = {n}: a bus address is 0..=255"))?,
+            toml::Value::String(s) => {
+                return Err(format!(
+                    "{at}: `address` = {s:?} is a network address, but the strip is on bus {bus_id:?}: give either `bus` and a bus address (0..=255), or `transport = \"udp\"`/`\"tcp\"` and a network address without `bus`"
+                ));
+            }
+            v => {
+                return Err(format!(
+                    "{at}: `address` = {v}: must be the strip's bus address (0..=255)"
+                ));
+            }
+        };
+        return Ok(StripLink::Bus { bus, address });
+    };
+    let name = transport.name();
+    if let Some(bus_id) = &st.bus {
+        return Err(format!(
+            "{at}: `bus` = {bus_id:?} and `transport = \"{name}\"` exclude each other: a network strip is reached at its `address`; leave out `bus` (or `transport`, for a strip on the bus)"
+        ));
+    }
+    if st.protocol == StripProtocol::Raw {
+        return Err(format!(
+            "{at}: `protocol = \"raw\"` is RS-485 only; over `transport = \"{name}\"` only `protocol = \"onbon\"` is supported"
+        ));
+    }
+    let toml::Value::String(text) = &st.address else {
+        return Err(format!(
+            "{at}: `address` = {}: over {name} the address is the controller's \"ip[:port]\" as a string, e.g. \"192.168.1.20:{}\"",
+            st.address,
+            transport.default_port()
+        ));
+    };
+    let address = net_address(text, transport.default_port())
+        .map_err(|e| format!("{at}: `address` = {text:?}: {e}"))?;
+    Ok(StripLink::Net { transport, address })
+}
+
+/// `"ip:port"`, `"[v6]:port"` or a bare IP address (then `default_port`).
+pub fn net_address(text: &str, default_port: u16) -> Result<SocketAddr, String> {
+    let address = match text.trim().parse::<SocketAddr>() {
+        Ok(a) => a,
+        Err(_) => match text.trim().parse::<IpAddr>() {
+            Ok(ip) => SocketAddr::new(ip, default_port),
+            Err(_) => {
+                return Err(format!(
+                    "not an IP address with an optional port (e.g. \"192.168.1.20:{default_port}\" or \"192.168.1.20\"; host names are not resolved)"
+                ));
+            }
+        },
+    };
+    if address.port() == 0 {
+        return Err("port 0 is not a controller's port".into());
+    }
+    if address.ip().is_unspecified() || address.ip().is_multicast() {
+        return Err(format!("{} is not a controller's address", address.ip()));
+    }
+    Ok(address)
 }
 
 /// Checks with `hallq-displays` that the panel can be drawn and that its frame fits the protocol.
@@ -798,8 +966,10 @@ brightness = [{ from = "07:00", level = 12 }, { from = "19:30", level = 4 }]
         assert_eq!(
             c.strips,
             vec![StripConfig {
-                bus: 1,
-                address: 103,
+                link: StripLink::Bus {
+                    bus: 1,
+                    address: 103
+                },
                 window: 3,
                 panel: Panel::TRICOLOR_160X32,
                 protocol: StripProtocol::Raw,
@@ -880,6 +1050,159 @@ brightness = [{ from = "07:00", level = 12 }, { from = "19:30", level = 4 }]
         assert!(err(&no_pads).contains("no [[pads]] and no [[strips]]"));
     }
 
+    /// An Onbon strip on the network (no `bus`).
+    const NET_STRIP: &str = r#"
+[[strips]]
+transport = "udp"
+address = "192.168.1.20:5007"
+window = 4
+width = 128
+height = 32
+colors = "tricolor"
+protocol = "onbon"
+"#;
+
+    fn net_strip(from: &str, to: &str) -> Result<Config, String> {
+        assert!(NET_STRIP.contains(from), "{from:?}");
+        parse(&format!("{GOOD}{}", NET_STRIP.replacen(from, to, 1)))
+    }
+
+    #[test]
+    fn network_strips_parse_with_default_ports() {
+        let link = |c: Result<Config, String>| c.unwrap().strips[0].link;
+        let udp = |a: &str| StripLink::Net {
+            transport: NetTransport::Udp,
+            address: a.parse().unwrap(),
+        };
+        let tcp = |a: &str| StripLink::Net {
+            transport: NetTransport::Tcp,
+            address: a.parse().unwrap(),
+        };
+        let c = parse(&format!("{GOOD}{NET_STRIP}")).unwrap();
+        assert_eq!(c.strips[0].link, udp("192.168.1.20:5007"));
+        assert_eq!(c.strips[0].bus(), None);
+        assert_eq!(c.strips[0].protocol, StripProtocol::Onbon);
+        assert_eq!(
+            link(net_strip("\"192.168.1.20:5007\"", "\"10.0.0.9\"")),
+            udp("10.0.0.9:5007")
+        );
+        assert_eq!(
+            link(net_strip("\"udp\"", "\"tcp\"")),
+            tcp("192.168.1.20:5007")
+        );
+        let c = net_strip(
+            "\"udp\"\naddress = \"192.168.1.20:5007\"",
+            "\"tcp\"\naddress = \"10.0.0.9\"",
+        );
+        assert_eq!(link(c), tcp("10.0.0.9:5005"));
+        assert_eq!(
+            link(net_strip("\"192.168.1.20:5007\"", "\"fe80::1\"")),
+            udp("[fe80::1]:5007")
+        );
+        assert_eq!(
+            link(net_strip("\"192.168.1.20:5007\"", "\"[fe80::1]:6000\"")),
+            udp("[fe80::1]:6000")
+        );
+        // An explicit "rs485" is the bus, as without `transport`.
+        let on_bus = STRIP
+            .replace("protocol = \"raw\"", "protocol = \"onbon\"")
+            .replace("[[strips]]\n", "[[strips]]\ntransport = \"rs485\"\n");
+        assert_eq!(
+            parse(&format!("{GOOD}{on_bus}")).unwrap().strips[0].link,
+            StripLink::Bus {
+                bus: 1,
+                address: 103
+            }
+        );
+        // The same controller once per transport; a serial and a network strip side by side.
+        let both = format!(
+            "{GOOD}{STRIP}{NET_STRIP}{}",
+            NET_STRIP.replace("\"udp\"", "\"tcp\"")
+        );
+        assert_eq!(parse(&both).unwrap().strips.len(), 3);
+    }
+
+    #[test]
+    fn network_strip_mistakes_are_named() {
+        let e = net_strip(
+            "transport = \"udp\"",
+            "transport = \"udp\"\nbus = \"hall-a\"",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains(
+                "strips[0]: `bus` = \"hall-a\" and `transport = \"udp\"` exclude each other"
+            ),
+            "{e}"
+        );
+        let e = net_strip("transport = \"udp\"\n", "").unwrap_err();
+        assert!(
+            e.contains("strips[0]: missing `bus`") && e.contains("transport = \"udp\""),
+            "{e}"
+        );
+        let e = net_strip("protocol = \"onbon\"", "protocol = \"raw\"").unwrap_err();
+        assert!(
+            e.contains(
+                "strips[0]: `protocol = \"raw\"` is RS-485 only; over `transport = \"udp\"`"
+            ),
+            "{e}"
+        );
+        let e = net_strip("\"udp\"", "\"tcp\"\nbus = \"hall-a\"").unwrap_err();
+        assert!(
+            e.contains("`transport = \"tcp\"` exclude each other"),
+            "{e}"
+        );
+        for bad in [
+            "\"printer.local:5007\"",
+            "\"192.168.1.20:\"",
+            "\"192.168.1.300\"",
+        ] {
+            let e = net_strip("\"192.168.1.20:5007\"", bad).unwrap_err();
+            assert!(
+                e.contains(&format!("strips[0]: `address` = {bad}: not an IP address")),
+                "{e}"
+            );
+        }
+        let e = net_strip("\"192.168.1.20:5007\"", "\"192.168.1.20:0\"").unwrap_err();
+        assert!(e.contains("port 0"), "{e}");
+        let e = net_strip("\"192.168.1.20:5007\"", "\"0.0.0.0\"").unwrap_err();
+        assert!(e.contains("0.0.0.0 is not a controller's address"), "{e}");
+        let e = net_strip("\"192.168.1.20:5007\"", "7").unwrap_err();
+        assert!(
+            e.contains(
+                "strips[0]: `address` = 7: over udp the address is the controller's \"ip[:port]\""
+            ),
+            "{e}"
+        );
+        let e = net_strip("\"udp\"", "\"serial\"").unwrap_err();
+        assert!(e.contains("unknown variant `serial`"), "{e}");
+        // A network address on a bus strip, and a bus address out of range.
+        let e = strip_err("address = 103", "address = \"192.168.1.20\"");
+        assert!(
+            e.contains("strips[0]: `address` = \"192.168.1.20\" is a network address, but the strip is on bus \"hall-b\""),
+            "{e}"
+        );
+        let e = strip_err("address = 103", "address = 256");
+        assert!(
+            e.contains("strips[0]: `address` = 256: a bus address is 0..=255"),
+            "{e}"
+        );
+        // Twice the same controller.
+        let e = err(&format!("{GOOD}{NET_STRIP}{NET_STRIP}"));
+        assert!(
+            e.contains("strips[1]: udp address 192.168.1.20:5007 is already strips[0]"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{GOOD}{NET_STRIP}{}",
+            NET_STRIP.replace("\"192.168.1.20:5007\"", "\"192.168.1.20\"")
+        ));
+        assert!(
+            e.contains("is already strips[0]"),
+            "default port: the same controller: {e}"
+        );
+    }
+
     #[test]
     fn brightness_follows_the_hour_and_wraps_around_midnight() {
         let steps = [
@@ -919,6 +1242,26 @@ brightness = [{ from = "07:00", level = 12 }, { from = "19:30", level = 4 }]
         assert!(
             c.strips.iter().any(|s| s.protocol == StripProtocol::Raw)
                 && c.strips.iter().any(|s| s.protocol == StripProtocol::Onbon)
+        );
+        // Its commented-out network strip is valid once uncommented.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let example = text
+            .split("# [[strips]]")
+            .nth(1)
+            .expect("a network strip example");
+        let uncommented: String = format!("[[strips]]{example}")
+            .lines()
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let c =
+            Config::from_toml(&format!("{text}\n{uncommented}"), path.parent().unwrap()).unwrap();
+        assert_eq!(
+            c.strips.last().unwrap().link,
+            StripLink::Net {
+                transport: NetTransport::Udp,
+                address: "192.168.1.20:5007".parse().unwrap()
+            }
         );
     }
 }

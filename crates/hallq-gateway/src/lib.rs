@@ -4,6 +4,7 @@
 //!  call pads, rating pads ─RS-485─► bus threads ─frames─► pads ─HTTP─► controller
 //!                       ◄─display/beep─ hub ◄─"refresh"─ stream ◄─WS─┘
 //!  window LED strips ◄─frames/ACKs─► strips ◄─events───────┘
+//!  (RS-485, or Onbon over UDP/TCP)
 //! ```
 //!
 //! The gateway keeps no hall state of its own: what a pad shows is read from the controller
@@ -29,7 +30,8 @@
 //!   presses to requests with retries.
 //! - [`strips`]: the window LED strips (raw-bitmap or Onbon), a [`hallq_displays::WindowStrip`]
 //!   each, fed by the events; its pure half maps events to strip inputs, its driver sends frames
-//!   through the bus writers with acknowledgement and retransmission.
+//!   through the bus writers with acknowledgement and retransmission; `net`: the UDP or TCP link
+//!   an Onbon strip on the network is sent through instead of a bus.
 //! - [`status`]: counters readable while it runs.
 //!
 //! Entry points: [`run`] (or [`Gateway::new`] + [`Gateway::status`] + [`Gateway::run`]) and the
@@ -42,6 +44,7 @@ pub mod config;
 pub mod controller;
 pub mod display;
 mod hub;
+mod net;
 mod pads;
 pub mod state;
 pub mod status;
@@ -60,7 +63,7 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 pub use config::{BusConfig, Config, ConfigError, PadConfig, PadKind};
-pub use config::{StripConfig, StripProtocol};
+pub use config::{NetTransport, StripConfig, StripLink, StripProtocol};
 pub use status::{BusStatus, Status, StatusHandle, StripStatus};
 
 use crate::controller::Controller;
@@ -154,7 +157,7 @@ impl Gateway {
                     config
                         .strips
                         .iter()
-                        .any(|s| s.bus == i && s.protocol == proto)
+                        .any(|s| s.bus() == Some(i) && s.protocol == proto)
                 };
                 let (raw, onbon) = (on_bus(StripProtocol::Raw), on_bus(StripProtocol::Onbon));
                 let link = (raw || onbon).then(|| {

@@ -38,7 +38,8 @@ pub struct Status {
     pub actions_failed: u64,
     /// Per bus id.
     pub buses: BTreeMap<String, BusStatus>,
-    /// Per LED strip, keyed `"<bus id>/<address>"`.
+    /// Per LED strip, keyed `"<bus id>/<address>"` (on a bus) or `"udp/<ip:port>"`,
+    /// `"tcp/<ip:port>"` (on the network).
     pub strips: BTreeMap<String, StripStatus>,
 }
 
@@ -94,12 +95,14 @@ impl StatusHandle {
         f(self.lock().buses.entry(id.to_owned()).or_default());
     }
 
-    pub(crate) fn strip(&self, bus: &str, address: u8, f: impl FnOnce(&mut StripStatus)) {
-        f(self
-            .lock()
-            .strips
-            .entry(format!("{bus}/{address}"))
-            .or_default());
+    /// The counters of the strip keyed `key` (`"<bus id>/<address>"`, `"udp/<ip:port>"`,
+    /// `"tcp/<ip:port>"`).
+    pub(crate) fn strip_at(&self, key: &str, f: impl FnOnce(&mut StripStatus)) {
+        let mut status = self.lock();
+        match status.strips.get_mut(key) {
+            Some(s) => f(s),
+            None => f(status.strips.entry(key.to_owned()).or_default()),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Status> {

@@ -14,7 +14,9 @@
 //! Drivers (thin): [`run`] keeps the strips, follows the events and a timer (re-render at
 //! `next_change_ms`, send only when the `frame_key` changed), and per bus a sender task that
 //! writes through the bus's [`BusWriter`] (so frames never interleave with the pads'), waits for
-//! each reply, and retransmits the same bytes up to [`RETRIES`] times.
+//! each reply, and retransmits the same bytes up to [`RETRIES`] times. An Onbon strip on the
+//! network gets the same sender, over a [`crate::net`] link (a UDP socket or a kept TCP
+//! connection) that plays the bus: it writes frames and reports replies and (re)connections.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -32,7 +34,7 @@ use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
 use crate::bus::{BusWriter, StripBusEvent};
-use crate::config::{Config, StripConfig, StripProtocol, brightness_at};
+use crate::config::{Config, StripConfig, StripLink, StripProtocol, brightness_at};
 use crate::controller::Controller;
 use crate::display::{LiveWindow, StreamEvent};
 use crate::hub::HubMsg;
@@ -306,19 +308,26 @@ pub fn reply_meaning(
                 _ => ReplyMeaning::Unrelated,
             }
         }
-        (StripProtocol::Onbon, StripBusEvent::Onbon(p))
-            if p.header.src == u16::from(address) && p.header.dst == onbon::SRC_PC =>
-        {
-            match Response::parse(&p.data) {
-                Ok(r) if r.is_ok() => ReplyMeaning::Ack,
-                Ok(r) => ReplyMeaning::Nak {
-                    code: r.error,
-                    retry: false,
-                },
-                Err(_) => ReplyMeaning::Unrelated,
-            }
+        (StripProtocol::Onbon, StripBusEvent::Onbon(p)) if p.header.src == u16::from(address) => {
+            onbon_reply_meaning(p)
         }
         _ => ReplyMeaning::Unrelated,
+    }
+}
+
+/// Reads an Onbon packet as a controller's reply to the PC, whatever its screen address (on the
+/// network the socket tells which controller answered).
+pub fn onbon_reply_meaning(p: &OnbonPacket) -> ReplyMeaning {
+    if p.header.dst != onbon::SRC_PC {
+        return ReplyMeaning::Unrelated;
+    }
+    match Response::parse(&p.data) {
+        Ok(r) if r.is_ok() => ReplyMeaning::Ack,
+        Ok(r) => ReplyMeaning::Nak {
+            code: r.error,
+            retry: false,
+        },
+        Err(_) => ReplyMeaning::Unrelated,
     }
 }
 
@@ -345,15 +354,34 @@ pub(crate) async fn run(
     let start = Instant::now();
     let now_ms = || start.elapsed().as_millis() as u64;
     let mut senders = JoinSet::new();
-    let mut outs: Vec<Option<UnboundedSender<Out>>> = Vec::new();
+    // One sender per bus with strips and per network strip; `route[i]`: strip `i`'s sender.
+    let mut outs: Vec<UnboundedSender<Out>> = Vec::new();
+    let mut route: Vec<Option<usize>> = vec![None; config.strips.len()];
     for (bus, events) in bus_events.into_iter().enumerate() {
         let Some(events) = events else {
-            outs.push(None);
             continue;
         };
         let (tx, out_rx) = unbounded_channel();
-        outs.push(Some(tx));
+        for (i, s) in config.strips.iter().enumerate() {
+            if s.bus() == Some(bus) {
+                route[i] = Some(outs.len());
+            }
+        }
+        outs.push(tx);
         let sender = BusSender::new(&config, bus, writers[bus].clone(), status.clone());
+        senders.spawn(sender.run(out_rx, events));
+    }
+    for (i, s) in config.strips.iter().enumerate() {
+        let StripLink::Net { transport, address } = s.link else {
+            continue;
+        };
+        let (events_tx, events) = unbounded_channel();
+        let (writer, io) = crate::net::link(transport, address, events_tx);
+        senders.spawn(io);
+        let (tx, out_rx) = unbounded_channel();
+        route[i] = Some(outs.len());
+        outs.push(tx);
+        let sender = BusSender::for_net(s, i, writer, status.clone());
         senders.spawn(sender.run(out_rx, events));
     }
     let strips_cfg = &config.strips;
@@ -373,7 +401,7 @@ pub(crate) async fn run(
     let mut snapshot_due: Option<Instant> = None;
     let mut brightness = tokio::time::interval(BRIGHTNESS_CHECK);
     let send = |i: usize, out: Out| {
-        if let Some(Some(tx)) = outs.get(strips_cfg[i].bus) {
+        if let Some(tx) = route[i].and_then(|r| outs.get(r)) {
             let _ = tx.send(out);
         }
     };
@@ -499,10 +527,14 @@ async fn snapshot(
     Ok((zone, live))
 }
 
-/// One strip as its bus's sender sees it.
+/// One strip as its sender sees it.
 struct Panel485 {
     index: usize,
     address: u8,
+    /// Its key in the status (`"<bus id>/<address>"`, `"udp/<ip:port>"`).
+    key: String,
+    /// The Onbon screen address frames are sent to.
+    screen: u16,
     protocol: StripProtocol,
     /// The picture it should show.
     want: Option<Frame>,
@@ -515,17 +547,51 @@ struct Panel485 {
 }
 
 impl Panel485 {
+    fn new(index: usize, address: u8, key: String, screen: u16, protocol: StripProtocol) -> Self {
+        Panel485 {
+            index,
+            address,
+            key,
+            screen,
+            protocol,
+            want: None,
+            shown: None,
+            want_level: None,
+            shown_level: None,
+            seq: 0,
+            offline: false,
+        }
+    }
+
     fn has_work(&self) -> bool {
         (self.want.is_some() && self.want != self.shown)
             || (self.want_level.is_some() && self.want_level != self.shown_level)
     }
 }
 
-/// Sends the strips' frames on one bus, one exchange at a time.
+/// Where a sender writes its frames.
+enum Port {
+    /// A serial bus (its writer thread, shared with the pads).
+    Bus(BusWriter),
+    /// A network link to one Onbon controller.
+    Net(crate::net::NetWriter),
+}
+
+impl Port {
+    /// Writes `bytes`; false when they could not go out (port closed, not connected).
+    async fn send(&self, bytes: Vec<u8>) -> bool {
+        match self {
+            Port::Bus(w) => w.send_bytes(bytes).await.unwrap_or(false),
+            Port::Net(w) => w.send(bytes).await,
+        }
+    }
+}
+
+/// Sends the strips' frames on one bus (or to one network strip), one exchange at a time.
 struct BusSender {
-    bus_id: String,
-    baud: u32,
-    writer: BusWriter,
+    /// The bus's baud rate; `None` on the network (no wire time, any reply's screen address).
+    baud: Option<u32>,
+    writer: Port,
     panels: Vec<Panel485>,
     queue: VecDeque<usize>,
     status: StatusHandle,
@@ -540,28 +606,52 @@ enum Done {
 
 impl BusSender {
     fn new(config: &Config, bus: usize, writer: BusWriter, status: StatusHandle) -> Self {
+        let bus_id = config.buses[bus].id.clone();
         let panels = config
             .strips
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.bus == bus)
-            .map(|(index, s)| Panel485 {
-                index,
-                address: s.address,
-                protocol: s.protocol,
-                want: None,
-                shown: None,
-                want_level: None,
-                shown_level: None,
-                seq: 0,
-                offline: false,
+            .filter_map(|(index, s)| match s.link {
+                StripLink::Bus { bus: b, address } if b == bus => Some(Panel485::new(
+                    index,
+                    address,
+                    format!("{bus_id}/{address}"),
+                    u16::from(address),
+                    s.protocol,
+                )),
+                _ => None,
             })
             .collect();
         BusSender {
-            bus_id: config.buses[bus].id.clone(),
-            baud: config.buses[bus].baud,
-            writer,
+            baud: Some(config.buses[bus].baud),
+            writer: Port::Bus(writer),
             panels,
+            queue: VecDeque::new(),
+            status,
+        }
+    }
+
+    /// The sender of network strip `index` (Onbon, sent to any screen address).
+    fn for_net(
+        strip: &StripConfig,
+        index: usize,
+        writer: crate::net::NetWriter,
+        status: StatusHandle,
+    ) -> Self {
+        let key = match strip.link {
+            StripLink::Net { transport, address } => format!("{}/{address}", transport.name()),
+            StripLink::Bus { .. } => unreachable!("for_net takes network strips"),
+        };
+        BusSender {
+            baud: None,
+            writer: Port::Net(writer),
+            panels: vec![Panel485::new(
+                index,
+                0,
+                key,
+                onbon::ADDR_ANY,
+                strip.protocol,
+            )],
             queue: VecDeque::new(),
             status,
         }
@@ -644,6 +734,22 @@ impl BusSender {
         }
     }
 
+    /// What `ev` means for the exchange: on a bus, matched by address (and raw SEQ); on the
+    /// network, any Onbon reply on the link.
+    fn reply_meaning(
+        &self,
+        protocol: StripProtocol,
+        address: u8,
+        seq: u8,
+        ev: &StripBusEvent,
+    ) -> ReplyMeaning {
+        match (self.baud, ev) {
+            (Some(_), _) => reply_meaning(protocol, address, seq, ev),
+            (None, StripBusEvent::Onbon(p)) => onbon_reply_meaning(p),
+            (None, _) => ReplyMeaning::Unrelated,
+        }
+    }
+
     /// One message to panel `l` and its reply, with retransmissions.
     async fn exchange(&mut self, l: usize, events: &mut UnboundedReceiver<StripBusEvent>) {
         let p = &mut self.panels[l];
@@ -672,7 +778,7 @@ impl BusSender {
                 match packet.encode() {
                     Ok(b) => (b, seq),
                     Err(e) => {
-                        warn!(bus = %self.bus_id, address = p.address, "cannot encode: {e}");
+                        warn!(strip = %p.key, "cannot encode: {e}");
                         p.want = None;
                         return;
                     }
@@ -689,35 +795,39 @@ impl BusSender {
                     (None, None) => return,
                 };
                 let packet = OnbonPacket {
-                    header: onbon::Header::to_screen(u16::from(p.address), onbon::DEVICE_ANY),
+                    header: onbon::Header::to_screen(p.screen, onbon::DEVICE_ANY),
                     data: request.encode_data(),
                 };
                 (packet.encode(), 0)
             }
         };
         let (address, protocol, offline) = (p.address, p.protocol, p.offline);
+        let key = p.key.clone();
         let sending = p.want.clone();
         let tries = if offline { 1 } else { 1 + RETRIES };
         let mut done = Done::NoReply;
         let mut reopened = false;
         for attempt in 0..tries {
             if attempt > 0 {
-                self.status
-                    .strip(&self.bus_id, address, |s| s.retransmissions += 1);
+                self.status.strip_at(&key, |s| s.retransmissions += 1);
             }
-            let written = self.writer.send_bytes(bytes.clone()).await.unwrap_or(false);
+            let written = self.writer.send(bytes.clone()).await;
             if !written {
                 done = Done::NotWritten;
                 break;
             }
-            self.status.strip(&self.bus_id, address, |s| s.sent += 1);
-            let deadline = Instant::now() + reply_timeout(protocol, bytes.len(), self.baud);
+            self.status.strip_at(&key, |s| s.sent += 1);
+            let wait = match self.baud {
+                Some(baud) => reply_timeout(protocol, bytes.len(), baud),
+                None => ONBON_REPLY_WAIT,
+            };
+            let deadline = Instant::now() + wait;
             done = loop {
                 match tokio::time::timeout_at(deadline, events.recv()).await {
                     Err(_) => break Done::NoReply,
                     Ok(None) => return,
                     Ok(Some(StripBusEvent::Opened)) => reopened = true,
-                    Ok(Some(ev)) => match reply_meaning(protocol, address, seq, &ev) {
+                    Ok(Some(ev)) => match self.reply_meaning(protocol, address, seq, &ev) {
                         ReplyMeaning::Unrelated => {}
                         ReplyMeaning::Ack => break Done::Acked,
                         ReplyMeaning::Nak { retry: true, .. } => {
@@ -736,14 +846,14 @@ impl BusSender {
         match done {
             Done::Acked => {
                 if p.offline {
-                    info!(bus = %self.bus_id, address, "strip answers again");
+                    info!(strip = %key, "strip answers again");
                 }
                 p.offline = false;
                 match brightness {
                     Some(level) => p.shown_level = Some(level),
                     None => p.shown = sending,
                 }
-                self.status.strip(&self.bus_id, address, |s| {
+                self.status.strip_at(&key, |s| {
                     s.acked += 1;
                     s.online = true;
                 });
@@ -752,8 +862,8 @@ impl BusSender {
                 }
             }
             Done::Refused(code) => {
-                warn!(bus = %self.bus_id, address, code, "strip refused a frame; not retried");
-                self.status.strip(&self.bus_id, address, |s| s.refused += 1);
+                warn!(strip = %key, code, "strip refused a frame; not retried");
+                self.status.strip_at(&key, |s| s.refused += 1);
                 // Do not loop on a refused message: wait for the next picture.
                 match brightness {
                     Some(level) => p.shown_level = Some(level),
@@ -765,18 +875,18 @@ impl BusSender {
             }
             Done::NoReply => {
                 if !p.offline {
-                    warn!(bus = %self.bus_id, address, "strip does not answer after {RETRIES} retries; offline");
+                    warn!(strip = %key, "strip does not answer after {RETRIES} retries; offline");
                 }
                 p.offline = true;
                 p.shown = None;
-                self.status.strip(&self.bus_id, address, |s| {
+                self.status.strip_at(&key, |s| {
                     s.failures += 1;
                     s.online = false;
                 });
             }
             Done::NotWritten => {
                 // The port is closed: everything is sent again when it reopens.
-                debug!(bus = %self.bus_id, address, "port closed; frame kept for the reopening");
+                debug!(strip = %key, "port closed; frame kept for the reopening");
             }
         }
         if reopened {
