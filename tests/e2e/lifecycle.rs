@@ -709,7 +709,7 @@ async fn the_clear_id_number_and_phone_never_reach_the_event_log_or_the_database
 }
 
 /// Every event type `crates/hallq-core/src/event.rs` defines.
-const EVENT_TYPES: [&str; 18] = [
+const EVENT_TYPES: [&str; 20] = [
     "ticket_issued",
     "ticket_called",
     "ticket_recalled",
@@ -728,6 +728,9 @@ const EVENT_TYPES: [&str; 18] = [
     "window_paused",
     "window_resumed",
     "day_rolled",
+    // Finishing asks the window's pad for a rating; unanswered by the next day, it expires.
+    "rating_requested",
+    "rating_request_expired",
 ];
 
 #[tokio::test]
@@ -838,8 +841,9 @@ async fn every_event_type_appears_in_the_log_with_its_seq_time_and_type() {
         .map(|e| e["number"].as_str().unwrap())
         .collect();
     assert_eq!(expired_numbers, BTreeSet::from(["A003", "A005"]));
-    let last = events.last().unwrap();
-    assert_eq!(last["type"], "day_rolled");
+    // The roll comes after the expiries; the pad's unanswered request ends in the same tick.
+    let last = events.iter().rev().find(|e| e["type"] == "day_rolled").unwrap();
+    assert_eq!(events.last().unwrap()["type"], "rating_request_expired");
     assert_eq!(last["from"], "2026-11-26");
     assert_eq!(last["to"], "2026-11-27");
     let first = &events[0];

@@ -287,6 +287,105 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                 },
             );
         }
+        Event::RatingRequested {
+            ticket,
+            number,
+            window,
+            clerk,
+            item,
+            expires_at,
+        } => {
+            let case = state.tickets.get(ticket).and_then(|t| t.case.clone());
+            state.visits.insert(
+                ticket.clone(),
+                crate::rating::Visit {
+                    ticket: ticket.clone(),
+                    number: number.clone(),
+                    window: *window,
+                    clerk: clerk.clone(),
+                    item: item.clone(),
+                    case,
+                    finished_at: at,
+                    pad_until: *expires_at,
+                    pad_closed: false,
+                    rated: None,
+                    followed_up: false,
+                },
+            );
+        }
+        Event::RatingRequestExpired { ticket, .. } => {
+            if let Some(v) = state.visits.get_mut(ticket) {
+                v.pad_closed = true;
+            }
+        }
+        Event::TicketRated {
+            ticket,
+            level,
+            count,
+            ..
+        } => {
+            if let Some(v) = state.visits.get_mut(ticket) {
+                v.pad_closed = true;
+                if *count >= 2 {
+                    v.followed_up = true;
+                } else {
+                    v.rated = Some(*level);
+                }
+            }
+        }
+        Event::RectificationOpened {
+            rectification,
+            rating,
+            ticket,
+            window,
+            clerk,
+            unit,
+            visit_back_due,
+            rectify_due,
+        } => {
+            state.rectifications.insert(
+                rectification.clone(),
+                crate::rating::Rectification {
+                    id: rectification.clone(),
+                    rating: rating.clone(),
+                    ticket: ticket.clone(),
+                    window: *window,
+                    clerk: clerk.clone(),
+                    unit: unit.clone(),
+                    opened_on: state.day.unwrap_or(*visit_back_due),
+                    visit_back_due: *visit_back_due,
+                    rectify_due: *rectify_due,
+                    state: crate::rating::RectificationState::Open,
+                    visited_back_on: None,
+                    rectified_on: None,
+                    notes: Vec::new(),
+                    before_appeal: None,
+                },
+            );
+        }
+        Event::RectificationProgressed {
+            rectification,
+            action,
+            state: next,
+            note,
+            ..
+        } => {
+            let today = state.day;
+            if let Some(r) = state.rectifications.get_mut(rectification) {
+                use crate::rating::RectifyAction as A;
+                match action {
+                    A::VisitBack => r.visited_back_on = today,
+                    A::Rectify => r.rectified_on = today,
+                    A::Appeal => r.before_appeal = Some(r.state),
+                    A::UpholdAppeal | A::RejectAppeal => r.before_appeal = None,
+                    A::Close => {}
+                }
+                r.state = *next;
+                if let Some(n) = note {
+                    r.notes.push(n.clone());
+                }
+            }
+        }
         Event::TicketPrinted { ticket, .. } => {
             if let Some(t) = state.tickets.get_mut(ticket) {
                 t.prints += 1;
@@ -320,6 +419,18 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                 .checked_sub(jiff::Span::new().days(NOTICE_KEEP_DAYS))
                 .unwrap_or(*to);
             state.notices.retain(|_, n| n.issued_on >= keep_from);
+            // Visits stay ratable by phone for a day; fixes until they end.
+            let keep_visits = jiff::SignedDuration::from_hours(24 * crate::rating::KEEP_DAYS);
+            state
+                .visits
+                .retain(|_, v| at.duration_since(v.finished_at) < keep_visits);
+            state.rectifications.retain(|_, r| {
+                !matches!(
+                    r.state,
+                    crate::rating::RectificationState::Closed
+                        | crate::rating::RectificationState::AppealUpheld
+                ) || r.opened_on >= keep_from
+            });
             for w in state.windows.values_mut() {
                 w.held.clear();
                 w.served_today = 0;

@@ -60,6 +60,15 @@ pub struct IssueTicket {
     pub notice: Option<String>,
 }
 
+/// Which visit a rating is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateTarget {
+    /// The visit the window's pad is asking about.
+    Window(WindowNo),
+    /// A ticket, by its QR link (the phone).
+    Ticket(TicketId),
+}
+
 /// What the clerk records when finishing a visit.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Visit {
@@ -133,6 +142,20 @@ pub enum Command {
         reprint: bool,
         /// `Ok(printer state)` when printed, `Err((state if known, reason))` when not.
         outcome: Result<PrinterState, (Option<PrinterState>, String)>,
+    },
+    /// The citizen rates a visit: at the window's pad (`Window`), or by the ticket's QR link
+    /// (`Ticket`).
+    Rate {
+        target: RateTarget,
+        level: crate::rating::RatingLevel,
+        reasons: Vec<String>,
+        comment: Option<String>,
+    },
+    /// Someone moves a bad rating's fix on.
+    Rectify {
+        rectification: String,
+        action: crate::rating::RectifyAction,
+        note: Option<String>,
     },
     /// A device's health as the server sees it (a stream opened or closed, a printer answered).
     ReportDevice {

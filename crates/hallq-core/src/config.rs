@@ -31,6 +31,78 @@ pub struct HallConfig {
     /// Ticket printers, one per kiosk that has one.
     #[serde(default, rename = "printers")]
     pub printers: Vec<PrinterConfig>,
+    /// `[ratings]`: 好差评.
+    #[serde(default)]
+    pub ratings: RatingsConfig,
+}
+
+/// `[ratings]`: how ratings are asked for, and how bad ones are followed up.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingsConfig {
+    /// How long the window's pad asks for a rating after a visit (seconds); unrated stays unrated.
+    #[serde(default = "default_request_seconds")]
+    pub request_seconds: u32,
+    /// How long the ticket's QR link accepts a rating when the pad got none (hours).
+    #[serde(default = "default_phone_hours")]
+    pub phone_hours: u32,
+    /// Working days to call a bad rater back (回访).
+    #[serde(default = "default_visit_back_days")]
+    pub visit_back_days: u32,
+    /// Working days to rectify and reply (整改).
+    #[serde(default = "default_rectify_days")]
+    pub rectify_days: u32,
+    /// Reason tags offered with 非常满意 and 满意.
+    #[serde(default = "default_tags_good")]
+    pub tags_good: Vec<String>,
+    /// Reason tags offered with 基本满意.
+    #[serde(default = "default_tags_basic")]
+    pub tags_basic: Vec<String>,
+    /// Reason tags offered with 不满意 and 非常不满意.
+    #[serde(default = "default_tags_bad")]
+    pub tags_bad: Vec<String>,
+}
+
+impl Default for RatingsConfig {
+    fn default() -> Self {
+        RatingsConfig {
+            request_seconds: default_request_seconds(),
+            phone_hours: default_phone_hours(),
+            visit_back_days: default_visit_back_days(),
+            rectify_days: default_rectify_days(),
+            tags_good: default_tags_good(),
+            tags_basic: default_tags_basic(),
+            tags_bad: default_tags_bad(),
+        }
+    }
+}
+
+fn default_request_seconds() -> u32 {
+    120
+}
+fn default_phone_hours() -> u32 {
+    24
+}
+fn default_visit_back_days() -> u32 {
+    1
+}
+fn default_rectify_days() -> u32 {
+    15
+}
+fn default_tags_good() -> Vec<String> {
+    ["服务热情", "办事高效", "一次性告知清楚", "环境整洁有序"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_tags_basic() -> Vec<String> {
+    ["等候时间较长", "告知不够清楚", "流程有待简化"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_tags_bad() -> Vec<String> {
+    ["服务态度", "办事效率", "一次性告知", "环境秩序", "多次跑腿"]
+        .map(String::from)
+        .to_vec()
 }
 
 /// `[hall]`: who this hall is.

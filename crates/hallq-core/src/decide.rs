@@ -238,6 +238,22 @@ pub fn decide(
                 }
                 Some(Outcome::OnTheSpot | Outcome::Consultation) | None => {}
             }
+            // The window's pad asks the citizen, and only the citizen, to rate the visit.
+            events.push(Event::RatingRequested {
+                ticket: t.id.clone(),
+                number: t.number.clone(),
+                window: *window,
+                clerk: match &events[0] {
+                    Event::TicketFinished { clerk, .. } => clerk.clone(),
+                    _ => unreachable!("the finish comes first"),
+                },
+                item: match &events[0] {
+                    Event::TicketFinished { item, .. } => item.clone(),
+                    _ => None,
+                },
+                expires_at: now
+                    + jiff::SignedDuration::from_secs(hall.config.ratings.request_seconds as i64),
+            });
             Ok(events)
         }
         Command::NoShow { window } => {
@@ -336,6 +352,17 @@ pub fn decide(
                 back_at: *back_at,
             }])
         }
+        Command::Rate {
+            target,
+            level,
+            reasons,
+            comment,
+        } => crate::rating::decide_rate(hall, state, actor, target, *level, reasons, comment, now),
+        Command::Rectify {
+            rectification,
+            action,
+            note,
+        } => crate::rating::decide_rectify(hall, state, actor, rectification, *action, note),
         Command::RecordPrint {
             ticket,
             device,

@@ -221,6 +221,70 @@ pub enum Event {
         printer: Option<PrinterState>,
         reason: String,
     },
+    /// The window's rating pad asks the citizen to rate the visit just finished, until
+    /// `expires_at`.
+    RatingRequested {
+        ticket: TicketId,
+        number: TicketNumber,
+        window: WindowNo,
+        clerk: ClerkId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<ItemCode>,
+        expires_at: Timestamp,
+    },
+    /// Nobody rated at the pad in time: the visit stays unrated (never a default rating).
+    RatingRequestExpired {
+        ticket: TicketId,
+        number: TicketNumber,
+        window: WindowNo,
+    },
+    /// 好差评: a visit rated (GB/T 39046 table 9 fields: case, channel, time = `at`, count,
+    /// level and code, text, region).
+    TicketRated {
+        rating: String,
+        ticket: TicketId,
+        number: TicketNumber,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<ItemCode>,
+        channel: crate::rating::RatingChannel,
+        level: crate::rating::RatingLevel,
+        /// GB/T 39046 A.8 code (1 = 非常满意).
+        code: u8,
+        reasons: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+        window: WindowNo,
+        clerk: ClerkId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        /// 评价次数: 1, or 2 for the follow-up rating after a fix.
+        count: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region_code: Option<String>,
+    },
+    /// A bad rating opens a fix owned by the rated clerk's unit, with working-day deadlines.
+    RectificationOpened {
+        rectification: String,
+        rating: String,
+        ticket: TicketId,
+        window: WindowNo,
+        clerk: ClerkId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        visit_back_due: Date,
+        rectify_due: Date,
+    },
+    /// A fix moved on: visited back, rectified, closed, appealed, appeal upheld or rejected.
+    RectificationProgressed {
+        rectification: String,
+        action: crate::rating::RectifyAction,
+        state: crate::rating::RectificationState,
+        by: ClerkId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// A device's health changed: it came online or went offline, or its printer's state changed.
     DeviceStatus {
         device: DeviceId,
@@ -254,6 +318,11 @@ impl Event {
             Event::DayRolled { .. } => "day_rolled",
             Event::TicketPrinted { .. } => "ticket_printed",
             Event::CaseAccepted { .. } => "case_accepted",
+            Event::RatingRequested { .. } => "rating_requested",
+            Event::RatingRequestExpired { .. } => "rating_request_expired",
+            Event::TicketRated { .. } => "ticket_rated",
+            Event::RectificationOpened { .. } => "rectification_opened",
+            Event::RectificationProgressed { .. } => "rectification_progressed",
             Event::NoticeIssued { .. } => "notice_issued",
             Event::PrintFailed { .. } => "print_failed",
             Event::DeviceStatus { .. } => "device_status",
@@ -278,6 +347,10 @@ impl Event {
             | Event::TicketExpired { ticket, .. }
             | Event::TicketPrinted { ticket, .. }
             | Event::CaseAccepted { ticket, .. }
+            | Event::RatingRequested { ticket, .. }
+            | Event::RatingRequestExpired { ticket, .. }
+            | Event::TicketRated { ticket, .. }
+            | Event::RectificationOpened { ticket, .. }
             | Event::NoticeIssued { ticket, .. }
             | Event::PrintFailed { ticket, .. } => Some(ticket),
             _ => None,

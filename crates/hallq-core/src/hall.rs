@@ -111,6 +111,7 @@ pub struct Clerk {
     pub id: ClerkId,
     pub name: String,
     pub role: Role,
+    pub unit: Option<String>,
     pub password_hash: String,
 }
 
@@ -572,6 +573,7 @@ impl Hall {
                     id,
                     name: k.name.clone(),
                     role,
+                    unit: k.unit.clone(),
                     password_hash: k.password_hash.clone(),
                 },
             );
@@ -699,6 +701,30 @@ impl Hall {
                     format!("kiosk {:?} has two printers", p.device),
                 );
             }
+        }
+
+        // [ratings]
+        let r = &config.ratings;
+        if !(10..=3600).contains(&r.request_seconds) {
+            c.err(
+                "ratings.request_seconds",
+                "must be between 10 and 3600 seconds",
+            );
+        }
+        if !(1..=72).contains(&r.phone_hours) {
+            c.err("ratings.phone_hours", "must be between 1 and 72 hours");
+        }
+        if !(1..=30).contains(&r.visit_back_days) {
+            c.err(
+                "ratings.visit_back_days",
+                "must be between 1 and 30 working days",
+            );
+        }
+        if !(1..=60).contains(&r.rectify_days) || r.rectify_days < r.visit_back_days {
+            c.err(
+                "ratings.rectify_days",
+                "must be between 1 and 60 working days, and not before the visit back",
+            );
         }
 
         if !c.problems.is_empty() {

@@ -17,6 +17,7 @@
 //!   events into state.
 //! - [`view`]: read models: a ticket with its place in line, the live hall, wait estimates;
 //!   [`search`]: items by Chinese, pinyin initials, English or code.
+//! - [`rating`]: 好差评 levels and their codes, visits, the fix of bad ratings.
 //! - [`auth`]: who a bearer token belongs to; [`machine`]: [`step`], the one way drivers run a
 //!   command (day roll, decide, apply).
 
@@ -31,6 +32,7 @@ pub mod hall;
 pub mod idnumber;
 pub mod ids;
 pub mod machine;
+pub mod rating;
 pub mod rejection;
 pub mod search;
 pub mod state;

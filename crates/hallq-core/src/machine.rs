@@ -43,13 +43,20 @@ pub fn step(
     command: &Command,
     now: Timestamp,
 ) -> Step {
-    let mut events = commit_to_state(state, roll_day(hall, state, now), now);
+    let mut events = tick(hall, state, now);
     let result = decide(hall, state, actor, command, now)
         .map(|new| events.extend(commit_to_state(state, new, now)));
     Step { events, result }
 }
 
-/// Rolls the day if needed (the controller's clock tick).
+/// What the clock alone decides (the controller's tick, and before every command): roll the day
+/// at local midnight, end the rating pads' requests that ran out.
 pub fn tick(hall: &Hall, state: &mut HallState, now: Timestamp) -> Vec<Envelope> {
-    commit_to_state(state, roll_day(hall, state, now), now)
+    let mut events = commit_to_state(state, roll_day(hall, state, now), now);
+    events.extend(commit_to_state(
+        state,
+        crate::rating::expire_requests(state, now),
+        now,
+    ));
+    events
 }

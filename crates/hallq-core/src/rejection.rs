@@ -83,6 +83,24 @@ pub enum Rejection {
     NothingMissing,
     #[error("no tell-once notice {notice}")]
     UnknownNotice { notice: String },
+    #[error("no visit at window {window} is waiting for a rating")]
+    NoRatingRequest { window: WindowNo },
+    #[error("ticket {number} was rated already")]
+    AlreadyRated { number: TicketNumber },
+    #[error("ticket {ticket} cannot be rated now: {why}")]
+    NotRatable { ticket: String, why: &'static str },
+    #[error("{reason:?} is not a reason offered with this level")]
+    UnknownReason { reason: String },
+    #[error("no rectification {rectification}")]
+    UnknownRectification { rectification: String },
+    #[error("rectification {rectification} is {state:?}; it cannot be {action:?} now")]
+    WrongRectificationState {
+        rectification: String,
+        state: crate::rating::RectificationState,
+        action: crate::rating::RectifyAction,
+    },
+    #[error("this step needs a note")]
+    NoteNeeded,
     #[error("this session has ended; sign in again")]
     SessionEnded,
     #[error("ticket {ticket} is from a past day")]
@@ -117,6 +135,13 @@ impl Rejection {
             Rejection::UnknownClerk { .. } => "unknown_clerk",
             Rejection::WrongDevice { .. } => "wrong_device",
             Rejection::SessionEnded => "session_ended",
+            Rejection::NoRatingRequest { .. } => "no_rating_request",
+            Rejection::AlreadyRated { .. } => "already_rated",
+            Rejection::NotRatable { .. } => "not_ratable",
+            Rejection::UnknownReason { .. } => "unknown_reason",
+            Rejection::UnknownRectification { .. } => "unknown_rectification",
+            Rejection::WrongRectificationState { .. } => "wrong_rectification_state",
+            Rejection::NoteNeeded => "note_needed",
             Rejection::NeedsItem { .. } => "needs_item",
             Rejection::UnknownMaterial { .. } => "unknown_material",
             Rejection::NothingMissing => "nothing_missing",
@@ -132,10 +157,13 @@ impl Rejection {
             | Rejection::UnknownQueue { .. }
             | Rejection::UnknownWindow { .. }
             | Rejection::UnknownTicket { .. }
-            | Rejection::UnknownNotice { .. } => 404,
+            | Rejection::UnknownNotice { .. }
+            | Rejection::UnknownRectification { .. } => 404,
             Rejection::NeedsItem { .. }
             | Rejection::UnknownMaterial { .. }
-            | Rejection::NothingMissing => 422,
+            | Rejection::NothingMissing
+            | Rejection::UnknownReason { .. }
+            | Rejection::NoteNeeded => 422,
             Rejection::PastTicket { .. } => 410,
             Rejection::SessionEnded => 401,
             Rejection::NotYourWindow { .. }
@@ -173,6 +201,15 @@ impl Rejection {
             Rejection::UnknownClerk { .. } => "没有该工作人员 / Unknown clerk",
             Rejection::WrongDevice { .. } => "设备无权操作 / Wrong device",
             Rejection::SessionEnded => "会话已结束 / Session ended",
+            Rejection::NoRatingRequest { .. } => "暂无待评价的办件 / Nothing to rate",
+            Rejection::AlreadyRated { .. } => "已评价 / Already rated",
+            Rejection::NotRatable { .. } => "无法评价 / Cannot be rated",
+            Rejection::UnknownReason { .. } => "评价标签无效 / Unknown reason",
+            Rejection::UnknownRectification { .. } => "没有该整改单 / Unknown rectification",
+            Rejection::WrongRectificationState { .. } => {
+                "整改状态不允许此操作 / Wrong rectification state"
+            }
+            Rejection::NoteNeeded => "请填写说明 / A note is needed",
             Rejection::NeedsItem { .. } => "请选择办理事项 / Item needed",
             Rejection::UnknownMaterial { .. } => "该事项无此材料 / Unknown material",
             Rejection::NothingMissing => "请勾选缺少的材料 / No missing material given",

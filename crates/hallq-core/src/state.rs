@@ -274,6 +274,12 @@ pub struct HallState {
     /// Tell-once notices of the last [`NOTICE_KEEP_DAYS`] days.
     #[serde(default)]
     pub notices: BTreeMap<String, Notice>,
+    /// Visits that may still be rated (the pad's request, the phone's day).
+    #[serde(default)]
+    pub visits: BTreeMap<TicketId, crate::rating::Visit>,
+    /// Fixes of bad ratings, until closed (and a while after).
+    #[serde(default)]
+    pub rectifications: BTreeMap<String, crate::rating::Rectification>,
 }
 
 impl HallState {

@@ -219,7 +219,12 @@ fn a_queue_ticket_needs_the_item_named_to_accept_a_case_and_consultation_needs_n
         },
     )
     .unwrap();
-    assert_eq!(evs.len(), 1);
+    let kinds: Vec<_> = evs.iter().map(|e| e.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["ticket_finished", "rating_requested"],
+        "no case, no notice"
+    );
 }
 
 #[test]
