@@ -842,7 +842,11 @@ async fn every_event_type_appears_in_the_log_with_its_seq_time_and_type() {
         .collect();
     assert_eq!(expired_numbers, BTreeSet::from(["A003", "A005"]));
     // The roll comes after the expiries; the pad's unanswered request ends in the same tick.
-    let last = events.iter().rev().find(|e| e["type"] == "day_rolled").unwrap();
+    let last = events
+        .iter()
+        .rev()
+        .find(|e| e["type"] == "day_rolled")
+        .unwrap();
     assert_eq!(events.last().unwrap()["type"], "rating_request_expired");
     assert_eq!(last["from"], "2026-11-26");
     assert_eq!(last["to"], "2026-11-27");

@@ -14,6 +14,7 @@ mod led_strips;
 mod lifecycle;
 mod outcomes;
 mod printing;
+mod ratings;
 mod refusals;
 mod rollover;
 mod smoke;

@@ -40,6 +40,8 @@ pub enum Render {
     Session,
     /// `204`.
     Empty,
+    /// `201` with the first committed event of this type (e.g. `ticket_rated`), as pushed.
+    Event(&'static str),
 }
 
 /// The `Idempotency-Key` of a POST and what identifies the request under it.
@@ -77,6 +79,10 @@ pub enum Query {
     Window(u32),
     /// A tell-once notice.
     Notice(String),
+    /// What a window's rating pad shows: the clerk there and the visit awaiting a rating.
+    PadView(u32),
+    /// The fixes of bad ratings, with their overdue flags.
+    Rectifications,
 }
 
 pub enum Answer {
@@ -86,6 +92,11 @@ pub enum Answer {
     Seq(u64),
     Window(Box<view::WindowDetail>),
     Notice(Box<hallq_core::state::Notice>),
+    PadView(
+        Option<hallq_core::ids::ClerkId>,
+        Option<Box<hallq_core::rating::Visit>>,
+    ),
+    Rectifications(Vec<(hallq_core::rating::Rectification, bool)>),
 }
 
 pub enum Request {
@@ -438,9 +449,20 @@ impl HallActor {
             .rev()
             .find_map(|e| e.event.ticket().cloned());
         let last_seq = step.events.last().map(|e| e.seq);
+        let event_body = match render {
+            Render::Event(kind) => step
+                .events
+                .iter()
+                .find(|e| e.event.kind() == kind)
+                .and_then(|e| serde_json::to_value(e).ok()),
+            _ => None,
+        };
         envelopes.extend(step.events);
         step.result.map_err(ApiError::from)?;
-        let reply = self.render(render, last_ticket.as_ref(), command, now);
+        let mut reply = self.render(render, last_ticket.as_ref(), command, now);
+        if let Some(body) = event_body {
+            reply.body = body;
+        }
         if let (Some(idem), Some(seq)) = (idem, last_seq) {
             idempotency.push(IdempotencyRecord {
                 principal: idem.principal,
@@ -514,6 +536,11 @@ impl HallActor {
                 body: Value::Null,
                 replayed: false,
             },
+            Render::Event(_) => Reply {
+                status: 201,
+                body: Value::Null,
+                replayed: false,
+            },
         }
     }
 
@@ -535,6 +562,31 @@ impl HallActor {
                 view::window_detail(&self.hall, &self.state, hallq_core::ids::WindowNo(n), now)
                     .ok_or(ApiError::from(Rejection::UnknownWindow { window: n }))?,
             )),
+            Query::PadView(n) => {
+                let w = hallq_core::ids::WindowNo(n);
+                if !self.hall.windows.contains_key(&w) {
+                    return Err(ApiError::from(Rejection::UnknownWindow { window: n }));
+                }
+                Answer::PadView(
+                    self.state.windows.get(&w).and_then(|ws| ws.clerk.clone()),
+                    hallq_core::rating::pending_at(&self.state, w)
+                        .cloned()
+                        .map(Box::new),
+                )
+            }
+            Query::Rectifications => {
+                let today = self
+                    .state
+                    .day
+                    .unwrap_or_else(|| self.hall.calendar.business_day(now));
+                Answer::Rectifications(
+                    self.state
+                        .rectifications
+                        .values()
+                        .map(|r| (r.clone(), r.overdue(today)))
+                        .collect(),
+                )
+            }
             Query::Notice(no) => Answer::Notice(Box::new(
                 self.state
                     .notices

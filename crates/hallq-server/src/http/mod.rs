@@ -3,6 +3,7 @@
 pub mod extract;
 pub mod handlers;
 pub mod pages;
+pub mod ratings;
 pub mod stream;
 
 use crate::actor::HallHandle;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{token}", get(pages::track))
         .route("/clerk", get(pages::clerk))
         .route("/hall", get(pages::hall))
+        .route("/pad", get(pages::pad))
         .route("/ui/{*path}", get(pages::asset))
         .route(
             "/api/v1/session",
@@ -76,6 +78,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/windows/{n}", get(window_detail))
         .route("/api/v1/windows/{n}/led.png", get(crate::led::led_png))
         .route("/api/v1/notices/{notice}", get(notice))
+        .route("/api/v1/windows/{n}/rating", get(ratings::pad_view))
+        .route("/api/v1/ratings", post(ratings::rate))
+        .route("/api/v1/ratings/export", get(ratings::export))
+        .route("/api/v1/rectifications", get(ratings::rectifications))
+        .route(
+            "/api/v1/rectifications/{id}/{action}",
+            post(ratings::rectify),
+        )
         .route("/api/v1/live", get(live))
         .route("/api/v1/events", get(events))
         .route("/api/v1/stream", get(stream::stream))

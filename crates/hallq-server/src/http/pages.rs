@@ -49,6 +49,11 @@ pub async fn hall() -> Response {
     file("hall/index.html")
 }
 
+/// `/pad`: the tablet rating pad (评价器) at a window, 1280×800.
+pub async fn pad() -> Response {
+    file("pad/index.html")
+}
+
 /// `/t/{track_token}`: a ticket's tracking page (the QR code on the ticket).
 pub async fn track(Path(_token): Path<String>) -> Response {
     file("track/index.html")
