@@ -256,3 +256,54 @@ async fn the_export_maps_each_level_to_both_code_orders_as_json_and_csv() {
         .await;
     assert!(body["records"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn figures_show_a_supervisor_every_window_and_a_clerk_only_their_own() {
+    let hall = spawn_hall_with(HallOptions {
+        clock: Some("2026-11-26T09:00:00+08:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let (clerk, _) = finished_visit(&hall).await;
+    let (s, r) = hall
+        .post(
+            "/api/v1/ratings",
+            Some("demo-pad"),
+            json!({"window": 1, "level": "very_satisfied"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let other = hall.sign_in("clerk02", 2).await;
+    hall.issue("MA-001").await;
+    for action in ["call-next", "start", "finish"] {
+        assert_eq!(hall.act(&other, 2, action, json!({})).await.0, 200);
+    }
+    let boss = {
+        let (_, b) = hall
+            .post(
+                "/api/v1/session",
+                None,
+                json!({"clerk": "super", "password": "demo"}),
+            )
+            .await;
+        b["token"].as_str().unwrap().to_owned()
+    };
+    let q = "/api/v1/ratings/figures?from=2026-11-26&to=2026-11-26";
+    let (s, all) = hall.get(&format!("{q}&by=window"), Some(&boss)).await;
+    assert_eq!(s, 200, "{all}");
+    let rows = all["figures"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{all}");
+    assert_eq!(rows[0]["key"], "1");
+    assert_eq!(rows[0]["satisfaction_permille"], 1000);
+    assert_eq!(rows[0]["rating_rate_permille"], 1000);
+    assert_eq!(
+        rows[1]["rating_rate_permille"], 0,
+        "window 2: finished, not rated"
+    );
+    let (_, mine) = hall.get(&format!("{q}&by=window"), Some(&clerk)).await;
+    let rows = mine["figures"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{mine}");
+    assert_eq!(rows[0]["key"], "clerk01");
+    let (s, _) = hall.get(q, Some("demo-display")).await;
+    assert_eq!(s, 403);
+}

@@ -447,6 +447,150 @@ pub fn decide_rectify(
 /// How long a closed fix and a rated visit stay in the working state (days).
 pub const KEEP_DAYS: i64 = 2;
 
+// ---------------------------------------------------------------------------------------------
+// Figures: a projection of the log
+// ---------------------------------------------------------------------------------------------
+
+/// How figures are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Window,
+    Clerk,
+    Unit,
+    Day,
+}
+
+/// Rating figures of one group over a span of business days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Figures {
+    pub key: String,
+    /// Visits finished (the denominator of 主动评价率).
+    pub finished: u32,
+    /// First ratings given (follow-ups are counted apart).
+    pub rated: u32,
+    /// Ratings per level, best first.
+    pub levels: [u32; 5],
+    pub follow_ups: u32,
+    /// Bad ratings whose appeal was upheld: they do not count.
+    pub appeals_upheld: u32,
+    pub bad: u32,
+    /// Fixes rectified by their due day, after it, and not yet.
+    pub fixed_on_time: u32,
+    pub fixed_late: u32,
+    pub fixes_open: u32,
+    /// 满意率: ratings not bad ÷ ratings that count, per mille (‰), none when nothing counts.
+    pub satisfaction_permille: Option<u32>,
+    /// 主动评价率: first ratings ÷ visits finished, per mille.
+    pub rating_rate_permille: Option<u32>,
+}
+
+/// Folds the log into rating figures per group, for the business days `from..=to` in `tz`.
+/// Rebuilding from the log always gives the same figures: there is no other source.
+pub fn figures<'a>(
+    hall: &Hall,
+    events: impl IntoIterator<Item = &'a crate::event::Envelope>,
+    from: Date,
+    to: Date,
+    by: GroupBy,
+) -> Vec<Figures> {
+    use std::collections::BTreeMap;
+    let tz = &hall.calendar.tz;
+    let unit_of = |clerk: &ClerkId| {
+        hall.clerks
+            .get(clerk)
+            .and_then(|c| c.unit.clone())
+            .unwrap_or_else(|| "-".into())
+    };
+    let key = |day: Date, window: WindowNo, clerk: &ClerkId| match by {
+        GroupBy::Window => window.to_string(),
+        GroupBy::Clerk => clerk.to_string(),
+        GroupBy::Unit => unit_of(clerk),
+        GroupBy::Day => day.to_string(),
+    };
+    let mut rows: BTreeMap<String, Figures> = BTreeMap::new();
+    // Which group and level each rating and each fix belongs to.
+    let mut rating_group: BTreeMap<String, (String, RatingLevel)> = BTreeMap::new();
+    let mut fixes: BTreeMap<String, (String, Date)> = BTreeMap::new();
+    for env in events {
+        let day = tz.to_datetime(env.at).date();
+        let in_span = day >= from && day <= to;
+        match &env.event {
+            Event::TicketFinished { window, clerk, .. } if in_span => {
+                rows.entry(key(day, *window, clerk)).or_default().finished += 1;
+            }
+            Event::TicketRated {
+                rating,
+                window,
+                clerk,
+                level,
+                count,
+                ..
+            } if in_span => {
+                let k = key(day, *window, clerk);
+                let row = rows.entry(k.clone()).or_default();
+                if *count >= 2 {
+                    row.follow_ups += 1;
+                    continue;
+                }
+                row.rated += 1;
+                row.levels[level.gbt_code() as usize - 1] += 1;
+                if level.is_bad() {
+                    row.bad += 1;
+                }
+                rating_group.insert(rating.clone(), (k, *level));
+            }
+            Event::RectificationOpened {
+                rectification,
+                rating,
+                rectify_due,
+                ..
+            } => {
+                if let Some((k, _)) = rating_group.get(rating) {
+                    rows.entry(k.clone()).or_default().fixes_open += 1;
+                    fixes.insert(rectification.clone(), (k.clone(), *rectify_due));
+                }
+            }
+            Event::RectificationProgressed {
+                rectification,
+                action,
+                ..
+            } => {
+                let Some((k, due)) = fixes.get(rectification) else {
+                    continue;
+                };
+                let row = rows.entry(k.clone()).or_default();
+                match action {
+                    RectifyAction::Rectify => {
+                        row.fixes_open = row.fixes_open.saturating_sub(1);
+                        if day <= *due {
+                            row.fixed_on_time += 1;
+                        } else {
+                            row.fixed_late += 1;
+                        }
+                    }
+                    RectifyAction::UpholdAppeal => {
+                        row.appeals_upheld += 1;
+                        row.fixes_open = row.fixes_open.saturating_sub(1);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    rows.into_iter()
+        .map(|(k, mut f)| {
+            f.key = k;
+            let counted = f.rated.saturating_sub(f.appeals_upheld);
+            let good = f.rated - f.bad;
+            f.satisfaction_permille = (counted > 0).then(|| good * 1000 / counted);
+            f.rating_rate_permille = (f.finished > 0).then(|| f.rated * 1000 / f.finished);
+            f
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -335,3 +335,74 @@ fn an_appeal_is_decided_by_a_supervisor_upheld_or_rejected() {
         assert_eq!(sim.replayed(), sim.state);
     }
 }
+
+#[test]
+fn figures_are_a_projection_of_the_log_per_window_clerk_unit_and_day() {
+    let mut sim = Sim::new();
+    one_visit(&mut sim); // S001 at window 1 by clerk01
+    sim.run(&pad(1), rate_at(1, RatingLevel::Dissatisfied, &[]))
+        .unwrap();
+    let c1 = sim.sign_in("clerk01", 1);
+    sim.issue("YJQ-003").unwrap(); // S002: finished, never rated
+    sim.call_next(&c1, 1).unwrap();
+    sim.run(&c1, Command::Start { window: w(1) }).unwrap();
+    sim.run(
+        &c1,
+        Command::Finish {
+            window: w(1),
+            visit: Visit::default(),
+        },
+    )
+    .unwrap();
+    let colleague = sim.sign_in("clerk02", 2);
+    sim.run(
+        &colleague,
+        Command::Rectify {
+            rectification: "ZG-20261126-S001".into(),
+            action: RectifyAction::Rectify,
+            note: Some("改进".into()),
+        },
+    )
+    .unwrap();
+    let day = date(2026, 11, 26);
+    for by in [
+        hallq_core::rating::GroupBy::Window,
+        hallq_core::rating::GroupBy::Clerk,
+        hallq_core::rating::GroupBy::Unit,
+        hallq_core::rating::GroupBy::Day,
+    ] {
+        let rows = hallq_core::rating::figures(&sim.hall, &sim.log, day, day, by);
+        assert_eq!(rows.len(), 1, "{by:?}: {rows:?}");
+        let f = &rows[0];
+        assert_eq!((f.finished, f.rated, f.bad), (2, 1, 1), "{by:?}");
+        assert_eq!(f.levels, [0, 0, 0, 1, 0]);
+        assert_eq!((f.fixed_on_time, f.fixed_late, f.fixes_open), (1, 0, 0));
+        assert_eq!(f.satisfaction_permille, Some(0));
+        assert_eq!(f.rating_rate_permille, Some(500));
+    }
+    let keys: Vec<String> = [
+        hallq_core::rating::GroupBy::Window,
+        hallq_core::rating::GroupBy::Clerk,
+        hallq_core::rating::GroupBy::Unit,
+        hallq_core::rating::GroupBy::Day,
+    ]
+    .iter()
+    .map(|by| {
+        hallq_core::rating::figures(&sim.hall, &sim.log, day, day, *by)[0]
+            .key
+            .clone()
+    })
+    .collect();
+    assert_eq!(keys, ["1", "clerk01", "hall", "2026-11-26"]);
+    // Another span: nothing.
+    assert!(
+        hallq_core::rating::figures(
+            &sim.hall,
+            &sim.log,
+            date(2026, 11, 27),
+            date(2026, 11, 27),
+            hallq_core::rating::GroupBy::Window
+        )
+        .is_empty()
+    );
+}

@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/windows/{n}/rating", get(ratings::pad_view))
         .route("/api/v1/ratings", post(ratings::rate))
         .route("/api/v1/ratings/export", get(ratings::export))
+        .route("/api/v1/ratings/figures", get(ratings::figures))
         .route("/api/v1/rectifications", get(ratings::rectifications))
         .route(
             "/api/v1/rectifications/{id}/{action}",
@@ -108,6 +109,7 @@ pub fn hall_json(hall: &hallq_core::Hall) -> String {
         "hall": c.hall,
         "calendar": { "time_zone": c.calendar.time_zone, "hours": c.calendar.hours },
         "policies": c.policies,
+        "ratings": c.ratings,
         "units": c.units,
         "themes": c.themes,
         "queues": c.queues,

@@ -383,3 +383,70 @@ fn csv_field(v: &Value) -> String {
         s
     }
 }
+
+#[derive(Deserialize)]
+pub struct FiguresParams {
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+    /// `window`, `clerk`, `unit` or `day` (supervisors); a clerk always gets their own row.
+    by: Option<hallq_core::rating::GroupBy>,
+}
+
+/// `GET /api/v1/ratings/figures?from=&to=&by=`: 满意率, 主动评价率, bad ratings and their fixes on
+/// time, per window, clerk, unit or day — folded from the event log. Supervisors see every
+/// group; a clerk sees only their own figures (raters are never named anywhere).
+pub async fn figures(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    params: Result<QueryParams<FiguresParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let QueryParams(params) = params?;
+    let (by, only) = match app.hall.who(token).await? {
+        hallq_core::Actor::Clerk { clerk, .. } => {
+            let supervisor = app
+                .hall
+                .hall
+                .clerks
+                .get(&clerk)
+                .is_some_and(|c| matches!(c.role, Role::Supervisor | Role::Admin));
+            if supervisor {
+                (
+                    params.by.unwrap_or(hallq_core::rating::GroupBy::Window),
+                    None,
+                )
+            } else {
+                (hallq_core::rating::GroupBy::Clerk, Some(clerk.to_string()))
+            }
+        }
+        _ => return Err(ApiError::forbidden("rating figures are for staff sessions")),
+    };
+    let mut events = Vec::new();
+    let mut after = 0;
+    loop {
+        let rows = app.read_events(after, 5000).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        for row in rows.iter().filter(|r| {
+            matches!(
+                r.kind.as_str(),
+                "ticket_finished"
+                    | "ticket_rated"
+                    | "rectification_opened"
+                    | "rectification_progressed"
+            )
+        }) {
+            events.push(
+                serde_json::from_str::<hallq_core::Envelope>(&row.body)
+                    .map_err(|e| ApiError::internal(e.to_string()))?,
+            );
+        }
+    }
+    let rows: Vec<_> =
+        hallq_core::rating::figures(&app.hall.hall, &events, params.from, params.to, by)
+            .into_iter()
+            .filter(|f| only.as_ref().is_none_or(|me| &f.key == me))
+            .collect();
+    Ok(Json(
+        json!({ "from": params.from, "to": params.to, "by": by, "figures": rows }),
+    ))
+}
