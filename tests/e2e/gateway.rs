@@ -420,7 +420,8 @@ async fn hold_then_call_back_by_the_last_digits_and_transfer_beeps_twice() {
     assert_eq!(hall.seq().await, seq);
     assert_eq!(gw.status().actions_refused, 1);
 
-    // The rating pad's key is acknowledged (and only logged until ratings come).
+    // The rating pad's key is acknowledged (with nothing awaiting a rating, the controller refuses it:
+    // see keypad_rating.rs for ratings end to end).
     let rating = hallq_rs485::Frame::new(35, 0x11, [2]).encode();
     pad.write(&rating);
     tokio::time::sleep(QUIET).await;

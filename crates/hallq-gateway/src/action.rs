@@ -16,11 +16,19 @@
 //! Every request carries an `Idempotency-Key` made from the key press ([`request_key`]), and a
 //! retry resends the very same body bytes, so a press acts at most once however often the
 //! request is repeated.
+//!
+//! A 4-key rating pad's key becomes one `POST /api/v1/ratings` `{"window": n, "level": …}`
+//! ([`plan_rating`]): key 1..=4 → the pad's configured level ([`crate::config::PadConfig::levels`]),
+//! with its own key per press ([`rating_key`]).
 
-use hallq_rs485::PadAction;
+use hallq_rs485::{PadAction, RatingKey};
 use serde_json::Value;
 
+use crate::config::RatingLevel;
 use crate::display::ticket_digits;
+
+/// Where a rating pad's ratings go.
+pub const RATINGS_PATH: &str = "/api/v1/ratings";
 
 /// The away message of a pause from the pad (暂离, "away for a moment"): the pad cannot type one.
 pub const PAUSE_REASON: &str = "暂离";
@@ -155,6 +163,46 @@ pub fn plan(
     }
 }
 
+/// One rating to submit: the pad's window, the level its key means, and the exact body bytes
+/// (resent unchanged by every retry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingRequest {
+    /// The rating pad's window.
+    pub window: u32,
+    /// The level the key stands for.
+    pub level: RatingLevel,
+    /// `{"window":n,"level":"…"}`, exactly as sent.
+    pub body: String,
+}
+
+impl RatingRequest {
+    /// [`RATINGS_PATH`].
+    pub fn path(&self) -> &'static str {
+        RATINGS_PATH
+    }
+}
+
+/// The level rating key `key` (1..=4) means on a pad whose keys mean `levels`, in key order.
+pub fn rating_level(key: RatingKey, levels: &[RatingLevel; 4]) -> RatingLevel {
+    levels[usize::from(key.get() - 1)]
+}
+
+/// The rating request of `key` pressed on the rating pad at `window`.
+pub fn plan_rating(key: RatingKey, window: u32, levels: &[RatingLevel; 4]) -> RatingRequest {
+    let level = rating_level(key, levels);
+    RatingRequest {
+        window,
+        level,
+        body: serde_json::json!({ "window": window, "level": level.as_str() }).to_string(),
+    }
+}
+
+/// Whether a refused rating means "nothing awaits a rating at this window" (none requested,
+/// expired, or already rated): the citizen pressed too late or twice, not a fault.
+pub fn nothing_to_rate(status: u16, code: &str) -> bool {
+    status == 409 && matches!(code, "no_rating_request" | "already_rated")
+}
+
 /// How the controller answered one request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -227,9 +275,15 @@ pub fn request_key(press: &str, action: WindowAction) -> String {
     format!("{press}.{}", action.as_str())
 }
 
+/// The `Idempotency-Key` of a rating pad's press: one rating per press.
+pub fn rating_key(press: &str) -> String {
+    format!("{press}.rate")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::DEFAULT_RATING_LEVELS;
     use serde_json::json;
 
     fn held(numbers: &[&str]) -> Vec<String> {
@@ -364,5 +418,64 @@ mod tests {
             WindowAction::CallNext,
         );
         assert!(longest.len() <= 200 && longest.bytes().all(|b| b.is_ascii_graphic()));
+    }
+
+    fn key(n: u8) -> RatingKey {
+        RatingKey::new(n).unwrap()
+    }
+
+    #[test]
+    fn rating_keys_map_to_the_configured_levels_and_one_request() {
+        let by_key: Vec<&str> = (1..=4)
+            .map(|n| rating_level(key(n), &DEFAULT_RATING_LEVELS).as_str())
+            .collect();
+        assert_eq!(
+            by_key,
+            [
+                "very_satisfied",
+                "satisfied",
+                "basically_satisfied",
+                "dissatisfied"
+            ]
+        );
+        let r = plan_rating(key(2), 3, &DEFAULT_RATING_LEVELS);
+        assert_eq!(r.path(), "/api/v1/ratings");
+        assert_eq!(r.level, RatingLevel::Satisfied);
+        assert_eq!(r.body, r#"{"level":"satisfied","window":3}"#);
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body, json!({"window": 3, "level": "satisfied"}));
+
+        // A hall whose key 4 is 非常不满意.
+        let levels = [
+            RatingLevel::VerySatisfied,
+            RatingLevel::Satisfied,
+            RatingLevel::BasicallySatisfied,
+            RatingLevel::VeryDissatisfied,
+        ];
+        let r = plan_rating(key(4), 12, &levels);
+        assert_eq!(r.level, RatingLevel::VeryDissatisfied);
+        assert_eq!(r.body, r#"{"level":"very_dissatisfied","window":12}"#);
+        for level in RatingLevel::ALL {
+            assert_eq!(RatingLevel::from_name(level.as_str()), Some(level));
+        }
+        assert_eq!(RatingLevel::from_name("Satisfied"), None);
+    }
+
+    #[test]
+    fn a_rating_press_has_one_key_and_a_409_means_nothing_to_rate() {
+        let press = press_key("19a2b3c4d5e6f708", "hall-a", 35, 7);
+        assert_eq!(rating_key(&press), "gw.19a2b3c4d5e6f708.hall-a.35.7.rate");
+        assert_ne!(
+            rating_key(&press),
+            rating_key(&press_key("19a2b3c4d5e6f708", "hall-a", 35, 8))
+        );
+        assert!(nothing_to_rate(409, "no_rating_request"));
+        assert!(nothing_to_rate(409, "already_rated"));
+        assert!(!nothing_to_rate(403, "forbidden"));
+        assert!(!nothing_to_rate(409, "wrong_state"));
+        assert!(matches!(
+            classify(409, &json!({"code": "no_rating_request", "window": 3})),
+            Reply::Refused { status: 409, code, .. } if code == "no_rating_request"
+        ));
     }
 }

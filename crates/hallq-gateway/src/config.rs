@@ -17,6 +17,14 @@
 //! address = 3
 //! window = 3
 //! kind = "call"
+//!
+//! [[pads]]
+//! bus = "hall-a"
+//! address = 35
+//! window = 3
+//! kind = "rating"
+//! # what keys 1..4 mean (this is the default; a hall may end with "very_dissatisfied")
+//! levels = ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied"]
 //! ```
 //!
 //! Window LED strips (optional) sit on the same buses:
@@ -251,7 +259,61 @@ pub struct PadConfig {
     pub window: u32,
     /// A call pad or a 4-key rating pad.
     pub kind: PadKind,
+    /// A rating pad's keys 1..=4, in order: the satisfaction level each one submits. Only read
+    /// for rating pads; [`DEFAULT_RATING_LEVELS`] unless the configuration says otherwise.
+    pub levels: [RatingLevel; 4],
 }
+
+/// A satisfaction level of 好差评 (GB/T 39046), named as the controller's ratings API names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RatingLevel {
+    /// 非常满意, `very_satisfied`
+    VerySatisfied,
+    /// 满意, `satisfied`
+    Satisfied,
+    /// 基本满意, `basically_satisfied`
+    BasicallySatisfied,
+    /// 不满意, `dissatisfied`
+    Dissatisfied,
+    /// 非常不满意, `very_dissatisfied`
+    VeryDissatisfied,
+}
+
+impl RatingLevel {
+    /// Every level, best first.
+    pub const ALL: [RatingLevel; 5] = [
+        RatingLevel::VerySatisfied,
+        RatingLevel::Satisfied,
+        RatingLevel::BasicallySatisfied,
+        RatingLevel::Dissatisfied,
+        RatingLevel::VeryDissatisfied,
+    ];
+
+    /// The level's name in the configuration and the API, e.g. `basically_satisfied`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RatingLevel::VerySatisfied => "very_satisfied",
+            RatingLevel::Satisfied => "satisfied",
+            RatingLevel::BasicallySatisfied => "basically_satisfied",
+            RatingLevel::Dissatisfied => "dissatisfied",
+            RatingLevel::VeryDissatisfied => "very_dissatisfied",
+        }
+    }
+
+    /// The level named `name`, or `None`.
+    pub fn from_name(name: &str) -> Option<RatingLevel> {
+        RatingLevel::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+}
+
+/// What a 4-key rating pad's keys 1..=4 mean unless its `levels` say otherwise: the four best
+/// levels, so the pad cannot give 非常不满意 (a hall may map key 4 to `very_dissatisfied`).
+pub const DEFAULT_RATING_LEVELS: [RatingLevel; 4] = [
+    RatingLevel::VerySatisfied,
+    RatingLevel::Satisfied,
+    RatingLevel::BasicallySatisfied,
+    RatingLevel::Dissatisfied,
+];
 
 /// What a pad is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -331,6 +393,7 @@ struct RawPad {
     address: u8,
     window: u32,
     kind: PadKind,
+    levels: Option<Vec<String>>,
 }
 
 impl Config {
@@ -449,11 +512,23 @@ impl Config {
                     p.address, p.bus
                 ));
             }
+            let levels = match (p.kind, p.levels) {
+                (_, None) => DEFAULT_RATING_LEVELS,
+                (PadKind::Rating, Some(names)) => {
+                    rating_levels(&names).map_err(|e| format!("{at}: `levels`{e}"))?
+                }
+                (PadKind::Call, Some(_)) => {
+                    return Err(format!(
+                        "{at}: `levels` is only for a rating pad (kind = \"rating\"), not a call pad"
+                    ));
+                }
+            };
             pads.push(PadConfig {
                 bus,
                 address: p.address,
                 window: p.window,
                 kind: p.kind,
+                levels,
             });
         }
 
@@ -475,6 +550,49 @@ impl Config {
             strips,
         })
     }
+}
+
+/// A rating pad's `levels`: exactly four known level names, each once. The error continues
+/// "`levels`".
+fn rating_levels(names: &[String]) -> Result<[RatingLevel; 4], String> {
+    let all = || {
+        RatingLevel::ALL
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let levels = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            RatingLevel::from_name(name).ok_or_else(|| {
+                format!(
+                    "[{i}] (key {}) = {name:?} is not a rating level ({})",
+                    i + 1,
+                    all()
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let levels: [RatingLevel; 4] = levels.try_into().map_err(|l: Vec<RatingLevel>| {
+        format!(
+            " has {} level{}: a rating pad has 4 keys, so give exactly 4, key 1's first",
+            l.len(),
+            if l.len() == 1 { "" } else { "s" }
+        )
+    })?;
+    for (i, level) in levels.iter().enumerate() {
+        if let Some(j) = levels[..i].iter().position(|l| l == level) {
+            return Err(format!(
+                ": key {} and key {} are both {:?} (each key gives its own level)",
+                j + 1,
+                i + 1,
+                level.as_str()
+            ));
+        }
+    }
+    Ok(levels)
 }
 
 fn check_strip(
@@ -818,8 +936,76 @@ kind = "rating"
                 bus: 1,
                 address: 3,
                 window: 3,
-                kind: PadKind::Rating
+                kind: PadKind::Rating,
+                levels: DEFAULT_RATING_LEVELS,
             }
+        );
+        assert_eq!(
+            DEFAULT_RATING_LEVELS.map(RatingLevel::as_str),
+            [
+                "very_satisfied",
+                "satisfied",
+                "basically_satisfied",
+                "dissatisfied"
+            ]
+        );
+    }
+
+    #[test]
+    fn rating_levels_map_the_four_keys_and_mistakes_are_named() {
+        let rating = "kind = \"rating\"";
+        let c = parse(&with(
+            rating,
+            "kind = \"rating\"\nlevels = [\"very_satisfied\", \"satisfied\", \"basically_satisfied\", \"very_dissatisfied\"]",
+        ))
+        .unwrap();
+        assert_eq!(
+            c.pads[1].levels,
+            [
+                RatingLevel::VerySatisfied,
+                RatingLevel::Satisfied,
+                RatingLevel::BasicallySatisfied,
+                RatingLevel::VeryDissatisfied
+            ]
+        );
+        let e = err(&with(
+            rating,
+            "kind = \"rating\"\nlevels = [\"very_satisfied\", \"satisfied\", \"ok\", \"dissatisfied\"]",
+        ));
+        assert!(
+            e.contains("pads[1]: `levels`[2] (key 3) = \"ok\" is not a rating level (very_satisfied, satisfied, basically_satisfied, dissatisfied, very_dissatisfied)"),
+            "{e}"
+        );
+        let e = err(&with(
+            rating,
+            "kind = \"rating\"\nlevels = [\"very_satisfied\", \"satisfied\", \"dissatisfied\"]",
+        ));
+        assert!(
+            e.contains(
+                "pads[1]: `levels` has 3 levels: a rating pad has 4 keys, so give exactly 4"
+            ),
+            "{e}"
+        );
+        let e = err(&with(
+            rating,
+            "kind = \"rating\"\nlevels = [\"very_satisfied\", \"satisfied\", \"basically_satisfied\", \"dissatisfied\", \"very_dissatisfied\"]",
+        ));
+        assert!(e.contains("pads[1]: `levels` has 5 levels"), "{e}");
+        let e = err(&with(
+            rating,
+            "kind = \"rating\"\nlevels = [\"satisfied\", \"satisfied\", \"basically_satisfied\", \"dissatisfied\"]",
+        ));
+        assert!(
+            e.contains("pads[1]: `levels`: key 1 and key 2 are both \"satisfied\""),
+            "{e}"
+        );
+        let e = err(&with(
+            "kind = \"call\"",
+            "kind = \"call\"\nlevels = [\"very_satisfied\", \"satisfied\", \"basically_satisfied\", \"dissatisfied\"]",
+        ));
+        assert!(
+            e.contains("pads[0]: `levels` is only for a rating pad"),
+            "{e}"
         );
     }
 
@@ -1239,6 +1425,12 @@ protocol = "onbon"
         let c = Config::load(&path).unwrap();
         assert_eq!(c.token, "demo-gateway");
         assert!(c.pads.iter().any(|p| p.kind == PadKind::Call));
+        assert!(
+            c.pads
+                .iter()
+                .filter(|p| p.kind == PadKind::Rating)
+                .all(|p| p.levels == DEFAULT_RATING_LEVELS)
+        );
         assert!(
             c.strips.iter().any(|s| s.protocol == StripProtocol::Raw)
                 && c.strips.iter().any(|s| s.protocol == StripProtocol::Onbon)

@@ -1,4 +1,4 @@
-//! The HTTP side of the controller link: `/api/v1/hall`, `/api/v1/live`, window actions, and
+//! The HTTP side of the controller link: `/api/v1/hall`, `/api/v1/live`, window actions, ratings and
 //! the WebSocket upgrade request of `/api/v1/stream`.
 
 use std::time::Duration;
@@ -8,7 +8,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use crate::action::WindowRequest;
+use crate::action::{RatingRequest, WindowRequest};
 use crate::display::{HallInfo, Live};
 
 /// How long one request may take before it counts as failed (and is retried).
@@ -100,13 +100,23 @@ impl Controller {
     /// Sends one window action with its `Idempotency-Key`; returns the HTTP status and the
     /// body (the problem for a refusal). A transport failure is an `Err`.
     pub async fn act(&self, req: &WindowRequest, key: &str) -> Result<(u16, Value), LinkError> {
+        self.post(&req.path(), &req.body, key).await
+    }
+
+    /// Sends one rating pad's rating with its `Idempotency-Key`; answered like [`Self::act`].
+    pub async fn rate(&self, req: &RatingRequest, key: &str) -> Result<(u16, Value), LinkError> {
+        self.post(req.path(), &req.body, key).await
+    }
+
+    /// `POST path` with `body` (JSON) and its `Idempotency-Key`: the HTTP status and the body.
+    pub async fn post(&self, path: &str, body: &str, key: &str) -> Result<(u16, Value), LinkError> {
         let res = self
             .http
-            .post(format!("{}{}", self.base, req.path()))
+            .post(format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .header("Idempotency-Key", key)
             .header("Content-Type", "application/json")
-            .body(req.body.clone())
+            .body(body.to_owned())
             .send()
             .await?;
         let status = res.status().as_u16();

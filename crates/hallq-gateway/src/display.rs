@@ -296,6 +296,7 @@ mod tests {
             address,
             window,
             kind,
+            levels: crate::config::DEFAULT_RATING_LEVELS,
         }
     }
 

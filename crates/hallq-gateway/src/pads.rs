@@ -7,18 +7,25 @@
 //! presses before it on the same pad; a pad that queues up more than [`QUEUE`] unanswered
 //! presses (the clerk hammering a key while the controller is away) has the extra ones refused
 //! with a double beep.
+//!
+//! A 4-key rating pad's key becomes one rating for the pad's window (`POST /api/v1/ratings`,
+//! the key's level from the pad's `levels`), sent by the rating pad's own worker with one
+//! `Idempotency-Key` per press and retried the same way. One beep when the controller took it;
+//! two when it answers that nothing awaits a rating there (`409`), refuses it otherwise, or
+//! cannot be reached within `action_retry_s`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hallq_rs485::{Frame, Message, PadAction, PadInput, PadStep};
+use hallq_rs485::{Frame, Message, PadAction, PadInput, PadStep, RatingKey};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 use tracing::{debug, error, info, warn};
 
 use crate::action::{
-    Reply, WindowRequest, classify, needs_held, plan, press_key, recover, request_key,
+    Reply, WindowRequest, classify, needs_held, nothing_to_rate, plan, plan_rating, press_key,
+    rating_key, recover, request_key,
 };
 use crate::backoff::{Backoff, jitter};
 use crate::bus::{BusEvent, BusWriter};
@@ -27,7 +34,7 @@ use crate::controller::Controller;
 use crate::hub::HubMsg;
 use crate::status::StatusHandle;
 
-/// Presses a call pad may have waiting for the controller.
+/// Presses a pad may have waiting for the controller.
 pub const QUEUE: usize = 8;
 
 /// What became of one key press.
@@ -70,20 +77,36 @@ pub(crate) async fn run(
     let mut inputs: Vec<PadInput> = config.pads.iter().map(|_| PadInput::new()).collect();
     // Dropped with this future, which aborts the workers.
     let mut running = tokio::task::JoinSet::new();
-    let mut workers: Vec<Option<mpsc::Sender<PadAction>>> = Vec::new();
+    let mut workers: Vec<Queue> = Vec::new();
     for pad in &config.pads {
-        workers.push((pad.kind == PadKind::Call).then(|| {
-            let (tx, rx) = mpsc::channel(QUEUE);
-            running.spawn(worker(
-                pad.clone(),
-                config.buses[pad.bus].id.clone(),
-                writers[pad.bus].clone(),
-                config.action_retry,
-                cx.clone(),
-                rx,
-            ));
-            tx
-        }));
+        let bus_id = config.buses[pad.bus].id.clone();
+        let writer = writers[pad.bus].clone();
+        workers.push(match pad.kind {
+            PadKind::Call => {
+                let (tx, rx) = mpsc::channel(QUEUE);
+                running.spawn(worker(
+                    pad.clone(),
+                    bus_id,
+                    writer,
+                    config.action_retry,
+                    cx.clone(),
+                    rx,
+                ));
+                Queue::Call(tx)
+            }
+            PadKind::Rating => {
+                let (tx, rx) = mpsc::channel(QUEUE);
+                running.spawn(rating_worker(
+                    pad.clone(),
+                    bus_id,
+                    writer,
+                    config.action_retry,
+                    cx.clone(),
+                    rx,
+                ));
+                Queue::Rating(tx)
+            }
+        });
     }
     let t0 = Instant::now();
     while let Some(event) = frames.recv().await {
@@ -108,7 +131,9 @@ pub(crate) async fn run(
                     writer.beep(pad.address, 1);
                 }
                 PadStep::Action(action) => {
-                    let queue = workers[i].as_ref().expect("call pads have a worker");
+                    let Queue::Call(queue) = &workers[i] else {
+                        unreachable!("call pads have a call worker")
+                    };
                     if queue.try_send(action).is_err() {
                         warn!(
                             "{who}: {action:?} dropped: {QUEUE} presses already wait for the controller"
@@ -119,9 +144,18 @@ pub(crate) async fn run(
                 }
             },
             (PadKind::Rating, Ok(Message::Rating(key))) => {
-                // Ratings reach the controller once its API takes them from a gateway; until
-                // then the press is acknowledged (the pad stops resending) and logged.
                 info!(rating_key = key.get(), "{who}: rating key pressed");
+                let Queue::Rating(queue) = &workers[i] else {
+                    unreachable!("rating pads have a rating worker")
+                };
+                if queue.try_send(key).is_err() {
+                    warn!(
+                        "{who}: rating key {} dropped: {QUEUE} presses already wait for the controller",
+                        key.get()
+                    );
+                    cx.status.update(|s| s.ratings_failed += 1);
+                    writer.beep(pad.address, 2);
+                }
             }
             (kind, Ok(message)) => {
                 warn!("{who}: a {kind:?} pad sent {message:?}; ignored");
@@ -129,6 +163,12 @@ pub(crate) async fn run(
             (_, Err(unknown)) => log_unknown(&who, &frame, &unknown),
         }
     }
+}
+
+/// A pad's worker queue.
+enum Queue {
+    Call(mpsc::Sender<PadAction>),
+    Rating(mpsc::Sender<RatingKey>),
 }
 
 fn log_unknown(who: &PadName<'_>, frame: &Frame, unknown: &hallq_rs485::Unknown) {
@@ -181,6 +221,66 @@ async fn worker(
                     retry_for.as_secs()
                 );
                 cx.status.update(|s| s.actions_failed += 1);
+                writer.beep(pad.address, 2);
+            }
+        }
+    }
+}
+
+/// Submits a rating pad's presses one after another: each press one rating, sent with its own
+/// `Idempotency-Key` (the same on every retry), so it is counted once at most.
+async fn rating_worker(
+    pad: PadConfig,
+    bus_id: String,
+    writer: BusWriter,
+    retry_for: Duration,
+    cx: Context,
+    mut rx: mpsc::Receiver<RatingKey>,
+) {
+    let mut presses = 0u64;
+    while let Some(key) = rx.recv().await {
+        presses += 1;
+        let press = press_key(&cx.boot, &bus_id, pad.address, presses);
+        let who = PadName(&bus_id, &pad);
+        let req = plan_rating(key, pad.window, &pad.levels);
+        let level = req.level.as_str();
+        let deadline = Instant::now() + retry_for;
+        match post_until(
+            &cx.ctl,
+            req.path(),
+            &req.body,
+            &rating_key(&press),
+            deadline,
+        )
+        .await
+        {
+            Ok(Reply::Refused { status, code, .. }) => {
+                if nothing_to_rate(status, &code) {
+                    info!(
+                        "{who}: key {} ({level}): nothing to rate at the window ({code})",
+                        key.get()
+                    );
+                } else {
+                    warn!(
+                        "{who}: key {} ({level}) refused: HTTP {status} {code}",
+                        key.get()
+                    );
+                }
+                cx.status.update(|s| s.ratings_refused += 1);
+                writer.beep(pad.address, 2);
+            }
+            Ok(_) => {
+                info!("{who}: key {} rated {level}", key.get());
+                cx.status.update(|s| s.ratings_done += 1);
+                writer.beep(pad.address, 1);
+            }
+            Err(why) => {
+                error!(
+                    "{who}: key {} ({level}) not submitted: the controller did not answer within {}s ({why})",
+                    key.get(),
+                    retry_for.as_secs()
+                );
+                cx.status.update(|s| s.ratings_failed += 1);
                 writer.beep(pad.address, 2);
             }
         }
@@ -256,25 +356,37 @@ async fn held_at(ctl: &Controller, window: u32, deadline: Instant) -> Result<Vec
 /// the same bytes.
 async fn send(ctl: &Controller, req: WindowRequest, press: &str, deadline: Instant) -> Sent {
     let key = request_key(press, req.action);
+    match post_until(ctl, &req.path(), &req.body, &key, deadline).await {
+        Ok(Reply::Refused { code, problem, .. }) => Sent::Refused(req, code, problem),
+        Ok(_) => Sent::Done,
+        Err(why) => Sent::GaveUp(why),
+    }
+}
+
+/// Posts `body` to `path` until the controller decides ([`Reply::Done`] or [`Reply::Refused`];
+/// never [`Reply::Retry`]), always with the same key and the same bytes; `Err` with the last
+/// failure once `deadline` would pass.
+async fn post_until(
+    ctl: &Controller,
+    path: &str,
+    body: &str,
+    key: &str,
+    deadline: Instant,
+) -> Result<Reply, String> {
     let mut backoff = Backoff::default();
     loop {
-        let why = match ctl.act(&req, &key).await {
+        let why = match ctl.post(path, body, key).await {
             Ok((status, body)) => match classify(status, &body) {
-                Reply::Done => return Sent::Done,
-                Reply::Refused { code, problem, .. } => return Sent::Refused(req, code, problem),
                 Reply::Retry => format!("HTTP {status}"),
+                decided => return Ok(decided),
             },
             Err(e) => e.to_string(),
         };
         let delay = backoff.next_delay(jitter());
         if Instant::now() + delay > deadline {
-            return Sent::GaveUp(why);
+            return Err(why);
         }
-        debug!(
-            key,
-            "{} not decided ({why}); again in {delay:?}",
-            req.path()
-        );
+        debug!(key, "{path} not decided ({why}); again in {delay:?}");
         tokio::time::sleep(delay).await;
     }
 }

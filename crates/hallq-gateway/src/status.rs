@@ -36,6 +36,13 @@ pub struct Status {
     pub actions_refused: u64,
     /// Key presses given up after retrying for `action_retry_s`.
     pub actions_failed: u64,
+    /// Rating pad presses the controller took (`ticket_rated`).
+    pub ratings_done: u64,
+    /// Rating pad presses it refused (mostly `409`: nothing awaits a rating at the window).
+    pub ratings_refused: u64,
+    /// Rating pad presses given up after retrying for `action_retry_s` (or dropped because
+    /// the pad had too many waiting).
+    pub ratings_failed: u64,
     /// Per bus id.
     pub buses: BTreeMap<String, BusStatus>,
     /// Per LED strip, keyed `"<bus id>/<address>"` (on a bus) or `"udp/<ip:port>"`,
