@@ -15,6 +15,7 @@ mod led_strips;
 mod lifecycle;
 mod outcomes;
 mod printing;
+mod rating_pad;
 mod ratings;
 mod refusals;
 mod rollover;

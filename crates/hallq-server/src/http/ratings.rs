@@ -67,6 +67,8 @@ pub async fn pad_view(
         "clerk": clerk.map(|c| json!({"id": c.id, "name": c.name, "staff_no": c.staff_no})),
         "request": request,
         "tags": tags,
+        // The controller's clock, so a pad's countdown does not depend on the tablet's.
+        "now": app.clock.now(),
     })))
 }
 
