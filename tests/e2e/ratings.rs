@@ -307,3 +307,38 @@ async fn figures_show_a_supervisor_every_window_and_a_clerk_only_their_own() {
     let (s, _) = hall.get(q, Some("demo-display")).await;
     assert_eq!(s, 403);
 }
+
+#[tokio::test]
+async fn only_the_windows_own_pad_and_staff_read_what_the_pad_shows() {
+    let hall = spawn_hall().await;
+    assert_eq!(
+        hall.get("/api/v1/windows/1/rating", Some("demo-pad"))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        hall.get("/api/v1/windows/2/rating", Some("demo-pad"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        hall.get("/api/v1/windows/1/rating", Some("demo-display"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        hall.get("/api/v1/windows/1/rating", Some("demo-kiosk"))
+            .await
+            .0,
+        403
+    );
+    let clerk = hall.sign_in("clerk02", 2).await;
+    assert_eq!(
+        hall.get("/api/v1/windows/1/rating", Some(&clerk)).await.0,
+        200
+    );
+    assert_eq!(hall.get("/api/v1/windows/1/rating", None).await.0, 401);
+}

@@ -18,14 +18,31 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// `GET /api/v1/windows/{n}/rating`: what the window's rating pad shows: the clerk serving there
-/// (亮证), the visit awaiting a rating, and the reason tags per level.
+/// (亮证), the visit awaiting a rating, and the reason tags per level. For that window's pad,
+/// the gateway and staff sessions.
 pub async fn pad_view(
     State(app): State<AppState>,
     Bearer(token): Bearer,
     path: Result<Path<u32>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(n) = path?;
-    app.hall.who(token).await?;
+    // The window's own pad, the gateway, and staff; not a display or another window's pad.
+    match app.hall.who(token).await? {
+        hallq_core::Actor::Device {
+            kind: hallq_core::hall::DeviceKind::Pad,
+            window,
+            ..
+        } if window != Some(WindowNo(n)) => {
+            return Err(ApiError::forbidden(
+                "a rating pad reads its own window only",
+            ));
+        }
+        hallq_core::Actor::Device {
+            kind: hallq_core::hall::DeviceKind::Kiosk | hallq_core::hall::DeviceKind::Display,
+            ..
+        } => return Err(ApiError::forbidden("for the window's rating pad and staff")),
+        _ => {}
+    }
     let (clerk, visit) = match app
         .hall
         .query(Credential::System, Query::PadView(n))
