@@ -150,3 +150,70 @@ async fn a_referral_is_a_transfer_with_a_reason_and_keeps_the_first_clerk() {
         .unwrap();
     assert_eq!(transfer["reason"], "涉税事项，转税务窗口");
 }
+
+#[tokio::test]
+async fn the_back_office_completes_and_hands_over_a_case_and_staff_see_days_left() {
+    let hall = spawn_hall_with(HallOptions {
+        clock: Some("2026-11-26T09:00:00+08:00".into()),
+        ..Default::default()
+    })
+    .await;
+    hall.issue("MA-001").await;
+    let token = hall.sign_in("clerk01", 1).await;
+    serving(&hall, &token).await;
+    let (_, done) = hall
+        .act(&token, 1, "finish", json!({"outcome": "accepted"}))
+        .await;
+    let case = done["ticket"]["case"].as_str().unwrap().to_owned();
+    let (s, list) = hall.get("/api/v1/cases", Some(&token)).await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(
+        (list["open"].as_u64(), list["overdue"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(list["cases"][0]["case"], case.as_str());
+    assert!(list["cases"][0]["days_left"].as_i64().unwrap() >= 0);
+    assert_eq!(hall.get("/api/v1/cases", Some("demo-display")).await.0, 403);
+
+    let back_office = hall.sign_in("clerk02", 2).await;
+    let (s, p) = hall
+        .post(
+            &format!("/api/v1/cases/{case}/hand-over"),
+            Some(&back_office),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (409, Some("wrong_case_state")),
+        "{p}"
+    );
+    let (s, c) = hall
+        .post(
+            &format!("/api/v1/cases/{case}/complete"),
+            Some(&back_office),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, c["on_time"].as_bool()), (200, Some(true)), "{c}");
+    let (s, _) = hall
+        .post(
+            &format!("/api/v1/cases/{case}/hand-over"),
+            Some(&back_office),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, list) = hall.get("/api/v1/cases", Some(&token)).await;
+    assert_eq!(
+        (
+            list["completed"].as_u64(),
+            list["on_time_permille"].as_u64()
+        ),
+        (Some(1), Some(1000))
+    );
+    let (s, _) = hall
+        .post("/api/v1/cases/SL0/complete", Some(&back_office), json!({}))
+        .await;
+    assert_eq!(s, 404);
+}

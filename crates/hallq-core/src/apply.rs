@@ -258,8 +258,22 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                     limit_days: *limit_days,
                     due: *due,
                     notice: notice.clone(),
+                    completed_on: None,
+                    handed_over_on: None,
                 },
             );
+        }
+        Event::CaseCompleted { case, .. } => {
+            let today = state.day;
+            if let Some(c) = state.cases.get_mut(case) {
+                c.completed_on = today;
+            }
+        }
+        Event::CaseHandedOver { case, .. } => {
+            let today = state.day;
+            if let Some(c) = state.cases.get_mut(case) {
+                c.handed_over_on = today;
+            }
         }
         Event::NoticeIssued {
             notice,
@@ -414,7 +428,11 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             state.tickets.retain(|_, t| t.day >= *to);
             state.counters.clear();
             state.slot_counts.clear();
-            state.cases.clear();
+            // Cases stay until handed over (出件), and a week after.
+            let handed_keep = to.checked_sub(jiff::Span::new().days(7)).unwrap_or(*to);
+            state
+                .cases
+                .retain(|_, c| c.handed_over_on.is_none_or(|d| d >= handed_keep));
             let keep_from = to
                 .checked_sub(jiff::Span::new().days(NOTICE_KEEP_DAYS))
                 .unwrap_or(*to);

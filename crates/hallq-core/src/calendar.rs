@@ -107,6 +107,25 @@ impl Calendar {
         d
     }
 
+    /// Working days from `from` to `to`: how many working days lie in `(from, to]`, negative when
+    /// `to` is before `from` (a case's days left; below zero, days overdue).
+    pub fn working_days_between(&self, from: Date, to: Date) -> i32 {
+        let (a, b, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
+        let mut d = a;
+        let mut n = 0;
+        while d < b {
+            d = d.checked_add(1.day()).expect("date in range");
+            if self.is_working_day(d) {
+                n += 1;
+            }
+        }
+        sign * n
+    }
+
     /// The local midnight that starts `day`, as a timestamp.
     pub fn start_of_day(&self, day: Date) -> Timestamp {
         day.to_datetime(Time::MIN)
@@ -185,6 +204,18 @@ mod tests {
         // Fri 2026-10-09 + 1: Sat 10 is a make-up working day.
         assert_eq!(c.add_working_days(date(2026, 10, 9), 1), date(2026, 10, 10));
         assert!(!c.is_open_day(date(2026, 10, 1)));
+        assert_eq!(
+            c.working_days_between(date(2026, 9, 30), date(2026, 10, 8)),
+            3
+        );
+        assert_eq!(
+            c.working_days_between(date(2026, 10, 8), date(2026, 9, 30)),
+            -3
+        );
+        assert_eq!(
+            c.working_days_between(date(2026, 10, 9), date(2026, 10, 9)),
+            0
+        );
         assert!(c.is_open_day(date(2026, 10, 10)));
     }
 }

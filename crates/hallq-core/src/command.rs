@@ -157,6 +157,14 @@ pub enum Command {
         action: crate::rating::RectifyAction,
         note: Option<String>,
     },
+    /// 办结: the back office completed a case.
+    CompleteCase {
+        case: String,
+    },
+    /// 出件: the result was handed over.
+    HandOverCase {
+        case: String,
+    },
     /// A device's health as the server sees it (a stream opened or closed, a printer answered).
     ReportDevice {
         device: DeviceId,

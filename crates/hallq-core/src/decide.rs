@@ -196,7 +196,16 @@ pub fn decide(
                     })?;
                     let limit_days = hall.items[&code].limit_days;
                     events.push(Event::CaseAccepted {
-                        case: format!("SL{}{:04}", day.strftime("%Y%m%d"), state.cases.len() + 1),
+                        case: format!(
+                            "SL{}{:04}",
+                            day.strftime("%Y%m%d"),
+                            state
+                                .cases
+                                .values()
+                                .filter(|c| c.accepted_on == day)
+                                .count()
+                                + 1
+                        ),
                         ticket: t.id.clone(),
                         number: t.number.clone(),
                         item: code,
@@ -363,6 +372,49 @@ pub fn decide(
             action,
             note,
         } => crate::rating::decide_rectify(hall, state, actor, rectification, *action, note),
+        Command::CompleteCase { case } | Command::HandOverCase { case } => {
+            let Actor::Clerk { clerk, .. } = actor else {
+                return Err(Rejection::Forbidden {
+                    what: actor.label(),
+                    action: "complete or hand over cases (staff only)",
+                });
+            };
+            let c = state
+                .cases
+                .get(case)
+                .ok_or_else(|| Rejection::UnknownCase { case: case.clone() })?;
+            let day = state.day.unwrap_or_else(|| hall.calendar.business_day(now));
+            match command {
+                Command::CompleteCase { .. } if c.completed_on.is_none() => {
+                    Ok(vec![Event::CaseCompleted {
+                        case: case.clone(),
+                        ticket: c.ticket.clone(),
+                        by: clerk.clone(),
+                        due: c.due,
+                        on_time: day <= c.due,
+                    }])
+                }
+                Command::HandOverCase { .. }
+                    if c.completed_on.is_some() && c.handed_over_on.is_none() =>
+                {
+                    Ok(vec![Event::CaseHandedOver {
+                        case: case.clone(),
+                        ticket: c.ticket.clone(),
+                        by: clerk.clone(),
+                    }])
+                }
+                _ => Err(Rejection::WrongCaseState {
+                    case: case.clone(),
+                    why: if c.handed_over_on.is_some() {
+                        "it was handed over already"
+                    } else if c.completed_on.is_some() {
+                        "it was completed already"
+                    } else {
+                        "it is not completed yet"
+                    },
+                }),
+            }
+        }
         Command::RecordPrint {
             ticket,
             device,

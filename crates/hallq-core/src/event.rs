@@ -115,6 +115,20 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         notice: Option<String>,
     },
+    /// 办结: the back office completed the case; `on_time` when by its due day (限时办结).
+    CaseCompleted {
+        case: String,
+        ticket: TicketId,
+        by: ClerkId,
+        due: Date,
+        on_time: bool,
+    },
+    /// 出件: the result was handed over to the citizen.
+    CaseHandedOver {
+        case: String,
+        ticket: TicketId,
+        by: ClerkId,
+    },
     /// 一次性告知: the materials missing for an item, all in one written notice.
     NoticeIssued {
         notice: String,
@@ -318,6 +332,8 @@ impl Event {
             Event::DayRolled { .. } => "day_rolled",
             Event::TicketPrinted { .. } => "ticket_printed",
             Event::CaseAccepted { .. } => "case_accepted",
+            Event::CaseCompleted { .. } => "case_completed",
+            Event::CaseHandedOver { .. } => "case_handed_over",
             Event::RatingRequested { .. } => "rating_requested",
             Event::RatingRequestExpired { .. } => "rating_request_expired",
             Event::TicketRated { .. } => "ticket_rated",

@@ -99,6 +99,10 @@ pub enum Rejection {
         state: crate::rating::RectificationState,
         action: crate::rating::RectifyAction,
     },
+    #[error("no case {case}")]
+    UnknownCase { case: String },
+    #[error("case {case} cannot do that: {why}")]
+    WrongCaseState { case: String, why: &'static str },
     #[error("this step needs a note")]
     NoteNeeded,
     #[error("this session has ended; sign in again")]
@@ -142,6 +146,8 @@ impl Rejection {
             Rejection::UnknownRectification { .. } => "unknown_rectification",
             Rejection::WrongRectificationState { .. } => "wrong_rectification_state",
             Rejection::NoteNeeded => "note_needed",
+            Rejection::UnknownCase { .. } => "unknown_case",
+            Rejection::WrongCaseState { .. } => "wrong_case_state",
             Rejection::NeedsItem { .. } => "needs_item",
             Rejection::UnknownMaterial { .. } => "unknown_material",
             Rejection::NothingMissing => "nothing_missing",
@@ -158,7 +164,8 @@ impl Rejection {
             | Rejection::UnknownWindow { .. }
             | Rejection::UnknownTicket { .. }
             | Rejection::UnknownNotice { .. }
-            | Rejection::UnknownRectification { .. } => 404,
+            | Rejection::UnknownRectification { .. }
+            | Rejection::UnknownCase { .. } => 404,
             Rejection::NeedsItem { .. }
             | Rejection::UnknownMaterial { .. }
             | Rejection::NothingMissing
@@ -210,6 +217,8 @@ impl Rejection {
                 "整改状态不允许此操作 / Wrong rectification state"
             }
             Rejection::NoteNeeded => "请填写说明 / A note is needed",
+            Rejection::UnknownCase { .. } => "没有该办件 / Unknown case",
+            Rejection::WrongCaseState { .. } => "办件状态不允许此操作 / Wrong case state",
             Rejection::NeedsItem { .. } => "请选择办理事项 / Item needed",
             Rejection::UnknownMaterial { .. } => "该事项无此材料 / Unknown material",
             Rejection::NothingMissing => "请勾选缺少的材料 / No missing material given",

@@ -129,6 +129,24 @@ pub struct Case {
     pub due: Date,
     /// The tell-once notice this case follows up, when the citizen came back with one.
     pub notice: Option<String>,
+    /// 办结: the back office completed it, on this business day.
+    #[serde(default)]
+    pub completed_on: Option<Date>,
+    /// 出件: the result was handed over, on this business day.
+    #[serde(default)]
+    pub handed_over_on: Option<Date>,
+}
+
+impl Case {
+    /// 限时办结: completed by its due day.
+    pub fn on_time(&self) -> Option<bool> {
+        self.completed_on.map(|d| d <= self.due)
+    }
+
+    /// Open past its due day on `today`.
+    pub fn overdue(&self, today: Date) -> bool {
+        self.completed_on.is_none() && today > self.due
+    }
 }
 
 /// A tell-once notice (一次性告知书): the materials missing for an item, all of them, in writing.
@@ -268,7 +286,7 @@ pub struct HallState {
     /// Devices' health (online, printer), as last reported.
     #[serde(default)]
     pub devices: BTreeMap<crate::ids::DeviceId, DeviceHealth>,
-    /// Cases accepted today (the working state; the log keeps all).
+    /// Cases until they are handed over (and a while after; the log keeps all).
     #[serde(default)]
     pub cases: BTreeMap<String, Case>,
     /// Tell-once notices of the last [`NOTICE_KEEP_DAYS`] days.

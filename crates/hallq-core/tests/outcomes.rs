@@ -248,3 +248,69 @@ fn a_referral_keeps_the_first_clerk_as_the_first_contact_owner_and_its_reason() 
     assert_eq!(t.first_clerk.as_ref().unwrap().as_str(), "clerk01");
     assert_eq!(t.referral.as_deref(), Some("需社保窗口办理"));
 }
+
+#[test]
+fn the_back_office_completes_and_hands_over_cases_on_time_or_late() {
+    let mut sim = Sim::new();
+    sim.now = at("2026-09-30", "09:00"); // due Oct 20 (10 working days across 国庆)
+    for _ in 0..2 {
+        sim.issue("YJQ-003").unwrap();
+    }
+    let c1 = sim.sign_in("clerk01", 1);
+    for _ in 0..2 {
+        serve(&mut sim, &c1);
+        finish(
+            &mut sim,
+            &c1,
+            Visit {
+                outcome: Some(Outcome::Accepted),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let (a, b) = ("SL202609300001".to_string(), "SL202609300002".to_string());
+    assert!(
+        sim.state.cases.contains_key(&b),
+        "{:?}",
+        sim.state.cases.keys()
+    );
+    let back_office = desk();
+    let complete =
+        |sim: &mut Sim, case: &str| sim.run(&desk(), Command::CompleteCase { case: case.into() });
+    assert!(matches!(
+        sim.run(&back_office, Command::HandOverCase { case: a.clone() }),
+        Err(Rejection::WrongCaseState { .. })
+    ));
+    assert!(matches!(
+        sim.run(&kiosk(), Command::CompleteCase { case: a.clone() }),
+        Err(Rejection::Forbidden { .. })
+    ));
+    assert!(matches!(
+        complete(&mut sim, "SL0"),
+        Err(Rejection::UnknownCase { .. })
+    ));
+    // Days later (cases outlive the day roll): A on its due day, B a day late.
+    sim.now = at("2026-10-20", "10:00");
+    let evs = complete(&mut sim, &a).unwrap();
+    assert!(
+        evs.iter()
+            .any(|e| matches!(&e.event, Event::CaseCompleted { on_time: true, .. }))
+    );
+    assert!(sim.state.cases[&b].overdue(date(2026, 10, 21)));
+    sim.now = at("2026-10-21", "10:00");
+    let evs = complete(&mut sim, &b).unwrap();
+    assert!(
+        evs.iter()
+            .any(|e| matches!(&e.event, Event::CaseCompleted { on_time: false, .. }))
+    );
+    assert!(matches!(
+        complete(&mut sim, &b),
+        Err(Rejection::WrongCaseState { .. })
+    ));
+    sim.run(&back_office, Command::HandOverCase { case: a.clone() })
+        .unwrap();
+    assert_eq!(sim.state.cases[&a].on_time(), Some(true));
+    assert_eq!(sim.state.cases[&b].on_time(), Some(false));
+    assert_eq!(sim.replayed(), sim.state);
+}

@@ -83,6 +83,8 @@ pub enum Query {
     PadView(u32),
     /// The fixes of bad ratings, with their overdue flags.
     Rectifications,
+    /// The cases not yet handed over, with the business day.
+    Cases,
 }
 
 pub enum Answer {
@@ -97,6 +99,7 @@ pub enum Answer {
         Option<Box<hallq_core::rating::Visit>>,
     ),
     Rectifications(Vec<(hallq_core::rating::Rectification, bool)>),
+    Cases(jiff::civil::Date, Vec<hallq_core::state::Case>),
 }
 
 pub enum Request {
@@ -587,6 +590,12 @@ impl HallActor {
                         .collect(),
                 )
             }
+            Query::Cases => Answer::Cases(
+                self.state
+                    .day
+                    .unwrap_or_else(|| self.hall.calendar.business_day(now)),
+                self.state.cases.values().cloned().collect(),
+            ),
             Query::Notice(no) => Answer::Notice(Box::new(
                 self.state
                     .notices
