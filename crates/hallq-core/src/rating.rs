@@ -34,6 +34,22 @@ impl RatingLevel {
         RatingLevel::VeryDissatisfied,
     ];
 
+    /// The level's name in configurations and the API (its serde name), e.g. `basically_satisfied`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RatingLevel::VerySatisfied => "very_satisfied",
+            RatingLevel::Satisfied => "satisfied",
+            RatingLevel::BasicallySatisfied => "basically_satisfied",
+            RatingLevel::Dissatisfied => "dissatisfied",
+            RatingLevel::VeryDissatisfied => "very_dissatisfied",
+        }
+    }
+
+    /// The level named `name` ([`RatingLevel::as_str`]), or `None`.
+    pub fn from_name(name: &str) -> Option<RatingLevel> {
+        RatingLevel::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
     /// GB/T 39046-2020 A.8: 1 = 非常满意 … 5 = 非常不满意.
     pub fn gbt_code(self) -> u8 {
         match self {
@@ -611,6 +627,15 @@ mod tests {
             assert_eq!(RatingLevel::from_provincial_code(provincial), Some(level));
         }
         assert_eq!(RatingLevel::from_gbt_code(0), None);
+        for level in RatingLevel::ALL {
+            let json = serde_json::to_value(level).unwrap();
+            assert_eq!(
+                json.as_str(),
+                Some(level.as_str()),
+                "the name is the serde name"
+            );
+            assert_eq!(RatingLevel::from_name(level.as_str()), Some(level));
+        }
         assert_eq!(RatingLevel::from_gbt_code(6), None);
         let bad: Vec<_> = RatingLevel::ALL
             .into_iter()

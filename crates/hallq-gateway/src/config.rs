@@ -264,47 +264,8 @@ pub struct PadConfig {
     pub levels: [RatingLevel; 4],
 }
 
-/// A satisfaction level of 好差评 (GB/T 39046), named as the controller's ratings API names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RatingLevel {
-    /// 非常满意, `very_satisfied`
-    VerySatisfied,
-    /// 满意, `satisfied`
-    Satisfied,
-    /// 基本满意, `basically_satisfied`
-    BasicallySatisfied,
-    /// 不满意, `dissatisfied`
-    Dissatisfied,
-    /// 非常不满意, `very_dissatisfied`
-    VeryDissatisfied,
-}
-
-impl RatingLevel {
-    /// Every level, best first.
-    pub const ALL: [RatingLevel; 5] = [
-        RatingLevel::VerySatisfied,
-        RatingLevel::Satisfied,
-        RatingLevel::BasicallySatisfied,
-        RatingLevel::Dissatisfied,
-        RatingLevel::VeryDissatisfied,
-    ];
-
-    /// The level's name in the configuration and the API, e.g. `basically_satisfied`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RatingLevel::VerySatisfied => "very_satisfied",
-            RatingLevel::Satisfied => "satisfied",
-            RatingLevel::BasicallySatisfied => "basically_satisfied",
-            RatingLevel::Dissatisfied => "dissatisfied",
-            RatingLevel::VeryDissatisfied => "very_dissatisfied",
-        }
-    }
-
-    /// The level named `name`, or `None`.
-    pub fn from_name(name: &str) -> Option<RatingLevel> {
-        RatingLevel::ALL.into_iter().find(|l| l.as_str() == name)
-    }
-}
+/// 好差评's five levels: the controller's own enum (one internal representation everywhere).
+pub use hallq_core::rating::RatingLevel;
 
 /// What a 4-key rating pad's keys 1..=4 mean unless its `levels` say otherwise: the four best
 /// levels, so the pad cannot give 非常不满意 (a hall may map key 4 to `very_dissatisfied`).
