@@ -29,6 +29,9 @@ pub struct Frame {
     pub text: axum::extract::ws::Utf8Bytes,
 }
 
+/// The frames of one committed batch, in seq order, shared by every subscriber.
+pub type FrameBatch = Arc<[Frame]>;
+
 /// How a command's successful reply is rendered.
 #[derive(Debug, Clone, Copy)]
 pub enum Render {
@@ -125,7 +128,8 @@ pub enum Request {
 #[derive(Clone)]
 pub struct HallHandle {
     tx: mpsc::Sender<Request>,
-    pub events: broadcast::Sender<Frame>,
+    /// Committed events, a batch per message.
+    pub events: broadcast::Sender<FrameBatch>,
     pub hall: Arc<Hall>,
     pub secrets: Arc<crate::secrets::Secrets>,
     pub db_path: Arc<std::path::PathBuf>,
@@ -194,7 +198,7 @@ struct HallActor {
     state: HallState,
     store: Store,
     clock: Clock,
-    events: broadcast::Sender<Frame>,
+    events: broadcast::Sender<FrameBatch>,
     secrets: Arc<crate::secrets::Secrets>,
     last_at: Option<Timestamp>,
     last_snapshot_seq: u64,
@@ -394,9 +398,11 @@ impl HallActor {
                 }
             }
         }
-        for f in frames {
-            // No subscriber is fine; a lagging one is cut off by its own task.
-            let _ = self.events.send(f);
+        if !frames.is_empty() {
+            // One message per committed batch, so a subscriber sees a batch whole (a sign-in
+            // elsewhere closes one window and opens another in one batch). No subscriber is
+            // fine; a lagging one is cut off by its own task.
+            let _ = self.events.send(frames.into());
         }
         if self.state.seq >= self.last_snapshot_seq + SNAPSHOT_EVERY {
             self.snapshot();

@@ -192,33 +192,34 @@ async fn run(
             }
         }
     }
-    let mut check_session = false;
     loop {
         tokio::select! {
-            frame = live.recv() => match frame {
-                Ok(f) if f.seq <= last => continue,
-                Ok(f) => {
-                    // Should never happen (the broadcast is in seq order), but never send a gap.
-                    if f.seq != last + 1 {
-                        let _ = close(&mut socket, CLOSE_LAGGED, "gap; resume with after=last seq").await;
-                        return;
-                    }
-                    last = f.seq;
-                    let ends_sessions = ["\"type\":\"window_closed\"", "\"type\":\"window_opened\"", "\"type\":\"session_closed\""]
-                        .iter()
-                        .any(|t| f.text.as_str().contains(t));
-                    if socket.send(encode(mode, f.seq, f.text)).await.is_err() {
-                        return;
-                    }
-                    check_session |= ends_sessions && session.is_some();
-                    // Once the batch is out (the page learns why, e.g. the window the clerk went
-                    // to), a stream whose session has ended is closed.
-                    if check_session && live.is_empty() {
-                        check_session = false;
-                        if app.hall.who(session.clone()).await.is_err() {
-                            let _ = close(&mut socket, CLOSE_SESSION_ENDED, "session ended; sign in again").await;
+            batch = live.recv() => match batch {
+                Ok(batch) => {
+                    let mut ends_sessions = false;
+                    for f in batch.iter() {
+                        if f.seq <= last {
+                            continue;
+                        }
+                        // Should never happen (the broadcast is in seq order), but never send a
+                        // gap.
+                        if f.seq != last + 1 {
+                            let _ = close(&mut socket, CLOSE_LAGGED, "gap; resume with after=last seq").await;
                             return;
                         }
+                        last = f.seq;
+                        ends_sessions |= ["\"type\":\"window_closed\"", "\"type\":\"window_opened\"", "\"type\":\"session_closed\""]
+                            .iter()
+                            .any(|t| f.text.as_str().contains(t));
+                        if socket.send(encode(mode, f.seq, f.text.clone())).await.is_err() {
+                            return;
+                        }
+                    }
+                    // Once the batch is out (the page learns why, e.g. the window the clerk went
+                    // to), a stream whose session has ended is closed.
+                    if ends_sessions && session.is_some() && app.hall.who(session.clone()).await.is_err() {
+                        let _ = close(&mut socket, CLOSE_SESSION_ENDED, "session ended; sign in again").await;
+                        return;
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
