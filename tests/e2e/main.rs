@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `hallq` binary on port 0, real HTTP and WebSocket clients, real
 //! SQLite files in temporary directories. One test binary; one module per concern.
 
+mod alerts;
 mod bad_input;
 mod browser;
 mod clerk_console;

@@ -263,6 +263,9 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                 },
             );
         }
+        Event::AlertAcknowledged { alert, .. } => {
+            state.acknowledged.insert(alert.clone());
+        }
         Event::CaseCompleted { case, .. } => {
             let today = state.day;
             if let Some(c) = state.cases.get_mut(case) {
@@ -428,6 +431,13 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             state.tickets.retain(|_, t| t.day >= *to);
             state.counters.clear();
             state.slot_counts.clear();
+            // Acknowledgements of today's tickets end with the day; those of lasting conditions
+            // (a bad rating's fix, a device, a pause) stay.
+            state.acknowledged.retain(|id| {
+                ["rating:", "device:", "pause:"]
+                    .iter()
+                    .any(|p| id.starts_with(p))
+            });
             // Cases stay until handed over (出件), and a week after.
             let handed_keep = to.checked_sub(jiff::Span::new().days(7)).unwrap_or(*to);
             state

@@ -157,6 +157,10 @@ pub enum Command {
         action: crate::rating::RectifyAction,
         note: Option<String>,
     },
+    /// A supervisor acknowledges an alert.
+    AckAlert {
+        alert: String,
+    },
     /// 办结: the back office completed a case.
     CompleteCase {
         case: String,

@@ -170,6 +170,16 @@ pub struct PoliciesConfig {
     /// Age (from the ID number's birth date) from which a ticket is green-channel automatically.
     #[serde(default = "default_green_age")]
     pub green_channel_age: u32,
+    /// People waiting past the wait alarm, in one queue, from which an emergency window should
+    /// open (an alert).
+    #[serde(default = "default_emergency_waiting")]
+    pub emergency_waiting: u32,
+    /// A service longer than this many times the item's expected minutes raises an alert.
+    #[serde(default = "default_service_overrun")]
+    pub service_overrun_factor: u32,
+    /// A window paused longer than this raises an alert (minutes).
+    #[serde(default = "default_pause_alarm")]
+    pub pause_alarm_minutes: u32,
 }
 
 impl Default for PoliciesConfig {
@@ -179,6 +189,9 @@ impl Default for PoliciesConfig {
             recall_cap: default_recall_cap(),
             wait_alarm_minutes: default_wait_alarm(),
             green_channel_age: default_green_age(),
+            emergency_waiting: default_emergency_waiting(),
+            service_overrun_factor: default_service_overrun(),
+            pause_alarm_minutes: default_pause_alarm(),
         }
     }
 }
@@ -194,6 +207,15 @@ fn default_wait_alarm() -> u32 {
 }
 fn default_green_age() -> u32 {
     60
+}
+fn default_emergency_waiting() -> u32 {
+    10
+}
+fn default_service_overrun() -> u32 {
+    2
+}
+fn default_pause_alarm() -> u32 {
+    30
 }
 
 /// `[[units]]`: a department seated in the hall (进驻单位).

@@ -372,6 +372,37 @@ pub fn decide(
             action,
             note,
         } => crate::rating::decide_rectify(hall, state, actor, rectification, *action, note),
+        Command::AckAlert { alert } => {
+            let Actor::Clerk { clerk, .. } = actor else {
+                return Err(Rejection::Forbidden {
+                    what: actor.label(),
+                    action: "acknowledge alerts (supervisors only)",
+                });
+            };
+            if !hall.clerks.get(clerk).is_some_and(|c| {
+                matches!(
+                    c.role,
+                    crate::hall::Role::Supervisor | crate::hall::Role::Admin
+                )
+            }) {
+                return Err(Rejection::Forbidden {
+                    what: actor.label(),
+                    action: "acknowledge alerts (supervisors only)",
+                });
+            }
+            let holds = crate::alert::alerts(hall, state, now)
+                .iter()
+                .any(|a| &a.id == alert && !a.acknowledged);
+            if !holds {
+                return Err(Rejection::UnknownAlert {
+                    alert: alert.clone(),
+                });
+            }
+            Ok(vec![Event::AlertAcknowledged {
+                alert: alert.clone(),
+                by: clerk.clone(),
+            }])
+        }
         Command::CompleteCase { case } | Command::HandOverCase { case } => {
             let Actor::Clerk { clerk, .. } = actor else {
                 return Err(Rejection::Forbidden {

@@ -115,6 +115,11 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         notice: Option<String>,
     },
+    /// A supervisor acknowledged an alert (it stays quiet while its condition lasts).
+    AlertAcknowledged {
+        alert: String,
+        by: ClerkId,
+    },
     /// 办结: the back office completed the case; `on_time` when by its due day (限时办结).
     CaseCompleted {
         case: String,
@@ -333,6 +338,7 @@ impl Event {
             Event::TicketPrinted { .. } => "ticket_printed",
             Event::CaseAccepted { .. } => "case_accepted",
             Event::CaseCompleted { .. } => "case_completed",
+            Event::AlertAcknowledged { .. } => "alert_acknowledged",
             Event::CaseHandedOver { .. } => "case_handed_over",
             Event::RatingRequested { .. } => "rating_requested",
             Event::RatingRequestExpired { .. } => "rating_request_expired",

@@ -18,9 +18,11 @@
 //! - [`view`]: read models: a ticket with its place in line, the live hall, wait estimates;
 //!   [`search`]: items by Chinese, pinyin initials, English or code.
 //! - [`rating`]: 好差评 levels and their codes, visits, the fix of bad ratings.
+//! - [`alert`]: the supervisor's alerts, read off the state, and their acknowledgements.
 //! - [`auth`]: who a bearer token belongs to; [`machine`]: [`step`], the one way drivers run a
 //!   command (day roll, decide, apply).
 
+pub mod alert;
 pub mod apply;
 pub mod auth;
 pub mod calendar;

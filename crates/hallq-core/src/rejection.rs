@@ -99,6 +99,8 @@ pub enum Rejection {
         state: crate::rating::RectificationState,
         action: crate::rating::RectifyAction,
     },
+    #[error("no alert {alert} holds now")]
+    UnknownAlert { alert: String },
     #[error("no case {case}")]
     UnknownCase { case: String },
     #[error("case {case} cannot do that: {why}")]
@@ -147,6 +149,7 @@ impl Rejection {
             Rejection::WrongRectificationState { .. } => "wrong_rectification_state",
             Rejection::NoteNeeded => "note_needed",
             Rejection::UnknownCase { .. } => "unknown_case",
+            Rejection::UnknownAlert { .. } => "unknown_alert",
             Rejection::WrongCaseState { .. } => "wrong_case_state",
             Rejection::NeedsItem { .. } => "needs_item",
             Rejection::UnknownMaterial { .. } => "unknown_material",
@@ -165,7 +168,8 @@ impl Rejection {
             | Rejection::UnknownTicket { .. }
             | Rejection::UnknownNotice { .. }
             | Rejection::UnknownRectification { .. }
-            | Rejection::UnknownCase { .. } => 404,
+            | Rejection::UnknownCase { .. }
+            | Rejection::UnknownAlert { .. } => 404,
             Rejection::NeedsItem { .. }
             | Rejection::UnknownMaterial { .. }
             | Rejection::NothingMissing
@@ -218,6 +222,7 @@ impl Rejection {
             }
             Rejection::NoteNeeded => "请填写说明 / A note is needed",
             Rejection::UnknownCase { .. } => "没有该办件 / Unknown case",
+            Rejection::UnknownAlert { .. } => "没有该告警 / Unknown alert",
             Rejection::WrongCaseState { .. } => "办件状态不允许此操作 / Wrong case state",
             Rejection::NeedsItem { .. } => "请选择办理事项 / Item needed",
             Rejection::UnknownMaterial { .. } => "该事项无此材料 / Unknown material",

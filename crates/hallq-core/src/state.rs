@@ -298,6 +298,9 @@ pub struct HallState {
     /// Fixes of bad ratings, until closed (and a while after).
     #[serde(default)]
     pub rectifications: BTreeMap<String, crate::rating::Rectification>,
+    /// Alerts a supervisor acknowledged (by id), until the day rolls.
+    #[serde(default)]
+    pub acknowledged: std::collections::BTreeSet<String>,
 }
 
 impl HallState {

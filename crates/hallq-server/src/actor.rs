@@ -88,6 +88,8 @@ pub enum Query {
     Rectifications,
     /// The cases not yet handed over, with the business day.
     Cases,
+    /// The supervisor's alerts now.
+    Alerts,
 }
 
 pub enum Answer {
@@ -103,6 +105,7 @@ pub enum Answer {
     ),
     Rectifications(Vec<(hallq_core::rating::Rectification, bool)>),
     Cases(jiff::civil::Date, Vec<hallq_core::state::Case>),
+    Alerts(Vec<hallq_core::alert::Alert>),
 }
 
 pub enum Request {
@@ -595,6 +598,9 @@ impl HallActor {
                         .map(|r| (r.clone(), r.overdue(today)))
                         .collect(),
                 )
+            }
+            Query::Alerts => {
+                Answer::Alerts(hallq_core::alert::alerts(&self.hall, &self.state, now))
             }
             Query::Cases => Answer::Cases(
                 self.state

@@ -1,5 +1,6 @@
 //! The HTTP and WebSocket API (`docs/api.md`): the router, shared state, limits.
 
+pub mod alerts;
 pub mod cases;
 pub mod extract;
 pub mod handlers;
@@ -80,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/windows/{n}/led.png", get(crate::led::led_png))
         .route("/api/v1/notices/{notice}", get(notice))
         .route("/api/v1/cases", get(cases::list))
+        .route("/api/v1/alerts", get(alerts::list))
+        .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
         .route("/api/v1/cases/{case}/{action}", post(cases::act))
         .route("/api/v1/windows/{n}/rating", get(ratings::pad_view))
         .route("/api/v1/ratings", post(ratings::rate))

@@ -1,0 +1,52 @@
+//! The supervisor's alerts over HTTP: what holds now, and acknowledging one (an event).
+
+use super::AppState;
+use super::extract::{Bearer, Body, IdempotencyKey};
+use crate::actor::{Answer, Credential, Query, Render, Reply};
+use crate::problem::ApiError;
+use axum::Json;
+use axum::extract::{Path, State};
+use hallq_core::Command;
+use serde_json::{Value, json};
+
+/// `GET /api/v1/alerts` (staff sessions): every alert that holds now, acknowledged ones marked.
+pub async fn list(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+) -> Result<Json<Value>, ApiError> {
+    if !matches!(app.hall.who(token).await?, hallq_core::Actor::Clerk { .. }) {
+        return Err(ApiError::forbidden("alerts are for staff sessions"));
+    }
+    match app.hall.query(Credential::System, Query::Alerts).await? {
+        Answer::Alerts(a) => Ok(Json(json!({
+            "open": a.iter().filter(|a| !a.acknowledged).count(),
+            "alerts": a,
+        }))),
+        _ => Err(ApiError::internal("unexpected answer")),
+    }
+}
+
+/// `POST /api/v1/alerts/{id}/ack` (supervisors): the alert stays quiet while it lasts.
+pub async fn ack(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    body: Body,
+) -> Result<Reply, ApiError> {
+    let Path(alert) = path?;
+    let _: serde_json::Map<String, Value> = body.json()?;
+    let principal = token.clone().unwrap_or_default();
+    app.hall
+        .command(
+            Credential::Token(token),
+            Command::AckAlert { alert },
+            Render::Event("alert_acknowledged"),
+            body.idempotency(&principal, key),
+        )
+        .await
+        .map(|mut r| {
+            r.status = 200;
+            r
+        })
+}
