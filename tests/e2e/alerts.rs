@@ -57,3 +57,40 @@ async fn a_long_wait_raises_an_alert_and_a_supervisors_ack_quiets_it() {
         .await;
     assert_eq!(s, 404, "nothing left to acknowledge");
 }
+
+#[tokio::test]
+async fn todays_figures_are_for_staff_and_count_the_day() {
+    let hall = spawn_hall_with(HallOptions {
+        clock: Some("2026-11-26T09:00:00+08:00".into()),
+        ..Default::default()
+    })
+    .await;
+    hall.issue("MA-001").await;
+    hall.issue("MA-001").await;
+    let token = hall.sign_in("clerk01", 1).await;
+    hall.set_clock("2026-11-26T09:25:00+08:00");
+    for action in ["call-next", "start", "finish"] {
+        assert_eq!(hall.act(&token, 1, action, json!({})).await.0, 200);
+    }
+    let (s, t) = hall.get("/api/v1/figures/today", Some(&token)).await;
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(
+        (
+            t["issued"].as_u64(),
+            t["served"].as_u64(),
+            t["waiting"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(t["wait_mean_s"], 1500);
+    assert_eq!(
+        t["within_target_permille"], 0,
+        "25 minutes is past the 20-minute target"
+    );
+    assert_eq!(
+        hall.get("/api/v1/figures/today", Some("demo-display"))
+            .await
+            .0,
+        403
+    );
+}

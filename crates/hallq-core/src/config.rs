@@ -180,6 +180,9 @@ pub struct PoliciesConfig {
     /// A window paused longer than this raises an alert (minutes).
     #[serde(default = "default_pause_alarm")]
     pub pause_alarm_minutes: u32,
+    /// The service level: the share of people called within this wait is reported (minutes).
+    #[serde(default = "default_target_wait")]
+    pub target_wait_minutes: u32,
 }
 
 impl Default for PoliciesConfig {
@@ -192,6 +195,7 @@ impl Default for PoliciesConfig {
             emergency_waiting: default_emergency_waiting(),
             service_overrun_factor: default_service_overrun(),
             pause_alarm_minutes: default_pause_alarm(),
+            target_wait_minutes: default_target_wait(),
         }
     }
 }
@@ -216,6 +220,9 @@ fn default_service_overrun() -> u32 {
 }
 fn default_pause_alarm() -> u32 {
     30
+}
+fn default_target_wait() -> u32 {
+    20
 }
 
 /// `[[units]]`: a department seated in the hall (进驻单位).

@@ -363,3 +363,80 @@ pub fn window_detail(
         today: today.into_iter().map(view).collect(),
     })
 }
+
+/// The hall's figures for today, for the supervisor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Today {
+    pub day: Option<jiff::civil::Date>,
+    pub issued: u32,
+    pub waiting: u32,
+    pub served: u32,
+    pub no_show: u32,
+    /// Waits of the tickets called today, issue to (latest) call, in seconds.
+    pub wait_mean_s: Option<u32>,
+    pub wait_p50_s: Option<u32>,
+    pub wait_p90_s: Option<u32>,
+    /// The share of those called within `policies.target_wait_minutes`, per mille.
+    pub within_target_permille: Option<u32>,
+    pub target_wait_minutes: u32,
+    /// No-shows ÷ (served + no-shows), per mille.
+    pub no_show_permille: Option<u32>,
+    /// First ratings ÷ visits finished today, per mille (主动评价率).
+    pub rating_coverage_permille: Option<u32>,
+    /// Ratings not bad ÷ ratings, per mille (满意率).
+    pub satisfaction_permille: Option<u32>,
+}
+
+fn permille(part: usize, whole: usize) -> Option<u32> {
+    (whole > 0).then(|| (part * 1000 / whole) as u32)
+}
+
+/// Today's figures from the working state (today's tickets and visits).
+pub fn today(hall: &Hall, state: &HallState) -> Today {
+    let mut waits: Vec<u32> = state
+        .tickets
+        .values()
+        .filter_map(|t| {
+            t.called_at
+                .map(|c| c.duration_since(t.issued_at).as_secs().max(0) as u32)
+        })
+        .collect();
+    waits.sort_unstable();
+    let count = |s: Status| state.tickets.values().filter(|t| t.status == s).count();
+    let (served, no_show) = (count(Status::Finished), count(Status::NoShow));
+    let target_s = hall.config.policies.target_wait_minutes * 60;
+    let pct = |p: usize| {
+        waits
+            .get((waits.len() * p / 100).min(waits.len().saturating_sub(1)))
+            .copied()
+    };
+    let visits: Vec<_> = state
+        .visits
+        .values()
+        .filter(|v| {
+            state
+                .day
+                .is_some_and(|d| hall.calendar.business_day(v.finished_at) == d)
+        })
+        .collect();
+    let rated: Vec<_> = visits.iter().filter_map(|v| v.rated).collect();
+    Today {
+        day: state.day,
+        issued: state.tickets.len() as u32,
+        waiting: count(Status::Waiting) as u32,
+        served: served as u32,
+        no_show: no_show as u32,
+        wait_mean_s: (!waits.is_empty())
+            .then(|| (waits.iter().map(|&w| w as u64).sum::<u64>() / waits.len() as u64) as u32),
+        wait_p50_s: if waits.is_empty() { None } else { pct(50) },
+        wait_p90_s: if waits.is_empty() { None } else { pct(90) },
+        within_target_permille: permille(
+            waits.iter().filter(|&&w| w <= target_s).count(),
+            waits.len(),
+        ),
+        target_wait_minutes: hall.config.policies.target_wait_minutes,
+        no_show_permille: permille(no_show, served + no_show),
+        rating_coverage_permille: permille(rated.len(), visits.len()),
+        satisfaction_permille: permille(rated.iter().filter(|l| !l.is_bad()).count(), rated.len()),
+    }
+}

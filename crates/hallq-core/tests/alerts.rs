@@ -97,3 +97,57 @@ fn a_supervisor_acknowledges_an_alert_and_it_stays_quiet() {
     assert!(alerts(&sim.hall, &sim.state, sim.now).is_empty());
     assert_eq!(sim.replayed(), sim.state);
 }
+
+#[test]
+fn todays_figures_match_a_scripted_morning_computed_by_hand() {
+    let mut sim = Sim::new(); // 09:00
+    for _ in 0..4 {
+        sim.issue("YJQ-003").unwrap(); // S001 09:00, S002 09:01, S003 09:02, S004 09:03
+        sim.advance(60);
+    }
+    let c1 = sim.sign_in("clerk01", 1);
+    sim.now = at("2026-11-26", "09:10");
+    sim.call_next(&c1, 1).unwrap(); // S001 waited 600 s
+    sim.run(&c1, Command::Start { window: w(1) }).unwrap();
+    sim.now = at("2026-11-26", "09:15");
+    sim.run(
+        &c1,
+        Command::Finish {
+            window: w(1),
+            visit: Visit::default(),
+        },
+    )
+    .unwrap();
+    let pad = hallq_core::Actor::Device {
+        id: "pad-1".into(),
+        kind: hallq_core::hall::DeviceKind::Pad,
+        window: Some(w(1)),
+    };
+    sim.run(
+        &pad,
+        Command::Rate {
+            target: hallq_core::command::RateTarget::Window(w(1)),
+            level: hallq_core::rating::RatingLevel::Satisfied,
+            reasons: vec![],
+            comment: None,
+        },
+    )
+    .unwrap();
+    sim.call_next(&c1, 1).unwrap(); // S002 waited 840 s
+    sim.run(&c1, Command::NoShow { window: w(1) }).unwrap();
+    sim.now = at("2026-11-26", "09:40");
+    sim.call_next(&c1, 1).unwrap(); // S003 waited 2,280 s
+    let t = hallq_core::view::today(&sim.hall, &sim.state);
+    assert_eq!((t.issued, t.waiting, t.served, t.no_show), (4, 1, 1, 1));
+    // Waits 600, 840, 2280: mean 1240, p50 840, p90 2280; 2 of 3 within 20 minutes.
+    assert_eq!(
+        (t.wait_mean_s, t.wait_p50_s, t.wait_p90_s),
+        (Some(1240), Some(840), Some(2280))
+    );
+    assert_eq!(t.within_target_permille, Some(666));
+    assert_eq!(t.no_show_permille, Some(500));
+    assert_eq!(
+        (t.rating_coverage_permille, t.satisfaction_permille),
+        (Some(1000), Some(1000))
+    );
+}

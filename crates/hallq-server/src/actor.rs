@@ -90,6 +90,8 @@ pub enum Query {
     Cases,
     /// The supervisor's alerts now.
     Alerts,
+    /// Today's hall figures.
+    Today,
 }
 
 pub enum Answer {
@@ -106,6 +108,7 @@ pub enum Answer {
     Rectifications(Vec<(hallq_core::rating::Rectification, bool)>),
     Cases(jiff::civil::Date, Vec<hallq_core::state::Case>),
     Alerts(Vec<hallq_core::alert::Alert>),
+    Today(Box<view::Today>),
 }
 
 pub enum Request {
@@ -570,6 +573,7 @@ impl HallActor {
             Query::WhoAmI => Answer::Actor(actor),
             Query::Seq => unreachable!(),
             Query::Live => Answer::Live(Box::new(view::live(&self.hall, &self.state, now))),
+            Query::Today => Answer::Today(Box::new(view::today(&self.hall, &self.state))),
             Query::Window(n) => Answer::Window(Box::new(
                 view::window_detail(&self.hall, &self.state, hallq_core::ids::WindowNo(n), now)
                     .ok_or(ApiError::from(Rejection::UnknownWindow { window: n }))?,

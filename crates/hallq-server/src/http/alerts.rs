@@ -1,4 +1,5 @@
-//! The supervisor's alerts over HTTP: what holds now, and acknowledging one (an event).
+//! The supervisor's alerts over HTTP: what holds now, and acknowledging one (an event); and
+//! today's hall figures.
 
 use super::AppState;
 use super::extract::{Bearer, Body, IdempotencyKey};
@@ -49,4 +50,21 @@ pub async fn ack(
             r.status = 200;
             r
         })
+}
+
+/// `GET /api/v1/figures/today` (staff sessions): issued, waiting, served, no-shows, waits (mean,
+/// p50, p90, share within the target), rating coverage and satisfaction for today.
+pub async fn today(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+) -> Result<Json<Value>, ApiError> {
+    if !matches!(app.hall.who(token).await?, hallq_core::Actor::Clerk { .. }) {
+        return Err(ApiError::forbidden("hall figures are for staff sessions"));
+    }
+    match app.hall.query(Credential::System, Query::Today).await? {
+        Answer::Today(t) => Ok(Json(
+            serde_json::to_value(*t).map_err(|e| ApiError::internal(e.to_string()))?,
+        )),
+        _ => Err(ApiError::internal("unexpected answer")),
+    }
 }

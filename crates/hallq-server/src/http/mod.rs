@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/notices/{notice}", get(notice))
         .route("/api/v1/cases", get(cases::list))
         .route("/api/v1/alerts", get(alerts::list))
+        .route("/api/v1/figures/today", get(alerts::today))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
         .route("/api/v1/cases/{case}/{action}", post(cases::act))
         .route("/api/v1/windows/{n}/rating", get(ratings::pad_view))
