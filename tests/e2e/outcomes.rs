@@ -217,3 +217,56 @@ async fn the_back_office_completes_and_hands_over_a_case_and_staff_see_days_left
         .await;
     assert_eq!(s, 404);
 }
+
+#[tokio::test]
+async fn first_contact_figures_count_a_referral_for_the_first_clerk() {
+    let hall = spawn_hall_with(HallOptions {
+        clock: Some("2026-11-26T09:00:00+08:00".into()),
+        ..Default::default()
+    })
+    .await;
+    hall.issue("MA-001").await;
+    let token = hall.sign_in("clerk01", 1).await;
+    serving(&hall, &token).await;
+    let (s, _) = hall
+        .act(
+            &token,
+            1,
+            "transfer",
+            json!({"queue": "D", "reason": "涉税事项"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let boss = {
+        let (_, b) = hall
+            .post(
+                "/api/v1/session",
+                None,
+                json!({"clerk": "super", "password": "demo"}),
+            )
+            .await;
+        b["token"].as_str().unwrap().to_owned()
+    };
+    let q = "/api/v1/figures/first-contact?from=2026-11-26&to=2026-11-26";
+    let (s, f) = hall.get(q, Some(&boss)).await;
+    assert_eq!(s, 200, "{f}");
+    let row = &f["figures"][0];
+    assert_eq!(
+        (row["key"].as_str(), row["first_contacts"].as_u64()),
+        (Some("clerk01"), Some(1))
+    );
+    assert_eq!(
+        (
+            row["referred"].as_u64(),
+            row["referral_reasons"]["涉税事项"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    let other = hall.sign_in("clerk02", 2).await;
+    let (_, mine) = hall.get(q, Some(&other)).await;
+    assert!(
+        mine["figures"].as_array().unwrap().is_empty(),
+        "a clerk sees only their own: {mine}"
+    );
+    assert_eq!(hall.get(q, Some("demo-display")).await.0, 403);
+}

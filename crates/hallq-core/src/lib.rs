@@ -18,6 +18,7 @@
 //! - [`view`]: read models: a ticket with its place in line, the live hall, wait estimates;
 //!   [`search`]: items by Chinese, pinyin initials, English or code.
 //! - [`rating`]: 好差评 levels and their codes, visits, the fix of bad ratings.
+//! - [`first_contact`]: 首问负责 as numbers, a fold of the log.
 //! - [`alert`]: the supervisor's alerts, read off the state, and their acknowledgements.
 //! - [`auth`]: who a bearer token belongs to; [`machine`]: [`step`], the one way drivers run a
 //!   command (day roll, decide, apply).
@@ -30,6 +31,7 @@ pub mod command;
 pub mod config;
 pub mod decide;
 pub mod event;
+pub mod first_contact;
 pub mod hall;
 pub mod idnumber;
 pub mod ids;

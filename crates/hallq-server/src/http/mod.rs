@@ -52,6 +52,28 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Every committed event of these types, in seq order, read page by page from the log: the
+    /// source of the projections (rating and first-contact figures).
+    pub async fn log_events(&self, kinds: &[&str]) -> Result<Vec<hallq_core::Envelope>, ApiError> {
+        let mut out = Vec::new();
+        let mut after = 0;
+        loop {
+            let rows = self.read_events(after, 5000).await?;
+            let Some(last) = rows.last() else {
+                return Ok(out);
+            };
+            after = last.seq;
+            for row in rows.iter().filter(|r| kinds.contains(&r.kind.as_str())) {
+                out.push(
+                    serde_json::from_str(&row.body)
+                        .map_err(|e| ApiError::internal(e.to_string()))?,
+                );
+            }
+        }
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     use handlers::*;
     Router::new()
@@ -70,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{token}", get(pages::track))
         .route("/clerk", get(pages::clerk))
         .route("/hall", get(pages::hall))
+        .route("/supervisor", get(pages::supervisor))
         .route("/pad", get(pages::pad))
         .route("/ui/{*path}", get(pages::asset))
         .route(
@@ -83,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases", get(cases::list))
         .route("/api/v1/alerts", get(alerts::list))
         .route("/api/v1/figures/today", get(alerts::today))
+        .route("/api/v1/figures/first-contact", get(alerts::first_contact))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
         .route("/api/v1/cases/{case}/{action}", post(cases::act))
         .route("/api/v1/windows/{n}/rating", get(ratings::pad_view))

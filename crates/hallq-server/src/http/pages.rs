@@ -49,6 +49,11 @@ pub async fn hall() -> Response {
     file("hall/index.html")
 }
 
+/// `/supervisor`: the supervisor's live dashboard (值班长看板), 1920×1080.
+pub async fn supervisor() -> Response {
+    file("supervisor/index.html")
+}
+
 /// `/pad`: the tablet rating pad (评价器) at a window, 1280×800.
 pub async fn pad() -> Response {
     file("pad/index.html")

@@ -439,27 +439,14 @@ pub async fn figures(
         }
         _ => return Err(ApiError::forbidden("rating figures are for staff sessions")),
     };
-    let mut events = Vec::new();
-    let mut after = 0;
-    loop {
-        let rows = app.read_events(after, 5000).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.seq;
-        for row in rows.iter().filter(|r| {
-            matches!(
-                r.kind.as_str(),
-                "ticket_finished"
-                    | "ticket_rated"
-                    | "rectification_opened"
-                    | "rectification_progressed"
-            )
-        }) {
-            events.push(
-                serde_json::from_str::<hallq_core::Envelope>(&row.body)
-                    .map_err(|e| ApiError::internal(e.to_string()))?,
-            );
-        }
-    }
+    let events = app
+        .log_events(&[
+            "ticket_finished",
+            "ticket_rated",
+            "rectification_opened",
+            "rectification_progressed",
+        ])
+        .await?;
     let rows: Vec<_> =
         hallq_core::rating::figures(&app.hall.hall, &events, params.from, params.to, by)
             .into_iter()
