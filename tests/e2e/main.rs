@@ -22,5 +22,6 @@ mod refusals;
 mod rollover;
 mod smoke;
 mod stream;
+mod supervisor_page;
 mod support;
 mod track_rating;
