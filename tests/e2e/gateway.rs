@@ -19,18 +19,24 @@ const PAD: u8 = 3;
 const WINDOW: u32 = 3;
 const BUS: &str = "test-bus";
 
-/// The pad's end of the pseudo-terminal: writes key frames, decodes what the gateway sends.
-struct Pad {
+/// A pad's end of the pseudo-terminal: writes frames, decodes what the gateway sends to its
+/// address. Shared with the other tests that play pads on a bus (`keypad_rating`).
+pub(crate) struct Pad {
     port: TTYPort,
     /// The gateway's end, kept open so the pseudo-terminal outlives gateway restarts.
     _gateway_end: TTYPort,
-    gateway_path: String,
+    pub(crate) gateway_path: String,
     frames: mpsc::UnboundedReceiver<Message>,
     stop: Arc<AtomicBool>,
 }
 
 impl Pad {
     fn new() -> Pad {
+        Pad::at(PAD)
+    }
+
+    /// A pad at bus address `addr` (it hears only frames for that address).
+    pub(crate) fn at(addr: u8) -> Pad {
         let (port, gateway_end) = TTYPort::pair().expect("a pseudo-terminal pair");
         let gateway_path = gateway_end.name().expect("the pty's path");
         let mut reader = port.try_clone_native().unwrap();
@@ -48,8 +54,8 @@ impl Pad {
                     Err(_) => return,
                 };
                 for frame in decoder.decode(&buf[..n]) {
-                    if frame.addr != PAD {
-                        continue; // the rating pad's, on the same bus
+                    if frame.addr != addr {
+                        continue; // another pad's, on the same bus
                     }
                     let message = Message::from_frame(&frame).expect("a message the pad knows");
                     if tx.send(message).is_err() {
@@ -67,7 +73,7 @@ impl Pad {
         }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         self.port.write_all(bytes).unwrap();
         self.port.flush().unwrap();
     }
@@ -79,7 +85,11 @@ impl Pad {
     }
 
     /// Messages until one matches; fails after `WAIT`.
-    async fn until(&mut self, what: &str, pred: impl Fn(&Message) -> bool) -> Vec<Message> {
+    pub(crate) async fn until(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&Message) -> bool,
+    ) -> Vec<Message> {
         let mut seen = Vec::new();
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
@@ -97,7 +107,7 @@ impl Pad {
     }
 
     /// Whatever arrives within `QUIET`.
-    async fn quiet(&mut self) -> Vec<Message> {
+    pub(crate) async fn quiet(&mut self) -> Vec<Message> {
         let mut seen = Vec::new();
         while let Ok(Some(m)) = tokio::time::timeout(QUIET, self.frames.recv()).await {
             seen.push(m);

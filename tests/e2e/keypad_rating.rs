@@ -3,103 +3,31 @@
 //! window's pads on the other end, byte for byte. A rating key (FUNC 11) becomes one
 //! `POST /api/v1/ratings` for the pad's window; a press with nothing to rate beeps twice.
 
+use crate::gateway::Pad;
 use crate::support::*;
 use hallq_gateway::{Config, Gateway, Status, StatusHandle};
-use hallq_rs485::{Decoder, Frame, Message, RatingKey};
+use hallq_rs485::{Frame, Message, RatingKey};
 use serde_json::{Value, json};
-use serialport::{SerialPort, TTYPort};
-use std::io::{Read, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 const WAIT: Duration = Duration::from_secs(10);
-const QUIET: Duration = Duration::from_millis(600);
 const CALL_PAD: u8 = 3;
 const RATING_PAD: u8 = 35;
 const WINDOW: u32 = 3;
 const BUS: &str = "test-bus";
 
-/// The bus's far end: writes the rating pad's frames, decodes what the gateway sends to it.
-struct RatingPad {
-    port: TTYPort,
-    _gateway_end: TTYPort,
-    gateway_path: String,
-    frames: mpsc::UnboundedReceiver<Message>,
-    stop: Arc<AtomicBool>,
-}
+/// The bus's far end: the rating pad (the gateway tests' pad, at the rating pad's address).
+struct RatingPad(Pad);
 
 impl RatingPad {
     fn new() -> RatingPad {
-        let (port, gateway_end) = TTYPort::pair().expect("a pseudo-terminal pair");
-        let gateway_path = gateway_end.name().expect("the pty's path");
-        let mut reader = port.try_clone_native().unwrap();
-        reader.set_timeout(Duration::from_millis(50)).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (tx, frames) = mpsc::unbounded_channel();
-        let stopped = stop.clone();
-        std::thread::spawn(move || {
-            let mut decoder = Decoder::new();
-            let mut buf = [0u8; 256];
-            while !stopped.load(Ordering::Relaxed) {
-                let n = match reader.read(&mut buf) {
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
-                    Err(_) => return,
-                };
-                for frame in decoder.decode(&buf[..n]) {
-                    if frame.addr != RATING_PAD {
-                        continue; // the call pad's displays, on the same bus
-                    }
-                    let message = Message::from_frame(&frame).expect("a message the pad knows");
-                    if tx.send(message).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
-        RatingPad {
-            port,
-            _gateway_end: gateway_end,
-            gateway_path,
-            frames,
-            stop,
-        }
+        RatingPad(Pad::at(RATING_PAD))
     }
 
     /// Presses rating key `n`: a FUNC 11 frame from the rating pad's address.
     fn press(&mut self, n: u8) {
-        let bytes = Frame::new(RATING_PAD, 0x11, [n]).encode();
-        self.port.write_all(&bytes).unwrap();
-        self.port.flush().unwrap();
-    }
-
-    /// Messages until one matches; fails after `WAIT`.
-    async fn until(&mut self, what: &str, pred: impl Fn(&Message) -> bool) -> Vec<Message> {
-        let mut seen = Vec::new();
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            match tokio::time::timeout_at(deadline, self.frames.recv()).await {
-                Ok(Some(m)) => {
-                    let done = pred(&m);
-                    seen.push(m);
-                    if done {
-                        return seen;
-                    }
-                }
-                _ => panic!("the rating pad never got {what}; it got {seen:?}"),
-            }
-        }
-    }
-
-    /// Whatever arrives within `QUIET`.
-    async fn quiet(&mut self) -> Vec<Message> {
-        let mut seen = Vec::new();
-        while let Ok(Some(m)) = tokio::time::timeout(QUIET, self.frames.recv()).await {
-            seen.push(m);
-        }
-        seen
+        self.0.write(&Frame::new(RATING_PAD, 0x11, [n]).encode());
     }
 
     /// Presses key `n`, waits for its acknowledgement (the frame echoed) and then for `beeps`
@@ -108,24 +36,20 @@ impl RatingPad {
         self.press(n);
         let key = Message::Rating(RatingKey::new(n).unwrap());
         let seen = self
+            .0
             .until(&format!("the ack of key {n}"), |m| *m == key)
             .await;
         assert_eq!(seen, vec![key], "the ack comes first");
         for i in 0..beeps {
             let seen = self
+                .0
                 .until(&format!("beep {} of {beeps}", i + 1), |m| {
                     *m == Message::Beep
                 })
                 .await;
             assert_eq!(seen, vec![Message::Beep]);
         }
-        assert_eq!(self.quiet().await, vec![], "exactly {beeps} beep(s)");
-    }
-}
-
-impl Drop for RatingPad {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        assert_eq!(self.0.quiet().await, vec![], "exactly {beeps} beep(s)");
     }
 }
 
@@ -162,7 +86,7 @@ window = {WINDOW}
 kind = "rating"
 "#,
             base = hall.base,
-            path = pad.gateway_path,
+            path = pad.0.gateway_path,
         );
         let config = Config::from_toml(&text, state_dir).expect("a valid gateway config");
         let gateway = Gateway::new(config);
