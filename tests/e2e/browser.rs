@@ -275,6 +275,20 @@ impl Browser {
         self.wait_for(css).await.text().await.expect("element text")
     }
 
+    /// The visible text of `css`, read in the page: a page that re-renders on every event can
+    /// leave a WebDriver element handle stale between finding and reading it.
+    pub async fn inner_text(&self, css: &str) -> String {
+        self.wait_for(css).await;
+        self.js_with(
+            "const el = document.querySelector(arguments[0]); return el ? el.innerText : ''",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+    }
+
     /// Clicks the displayed element `css`, retrying while something covers it.
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + WAIT;

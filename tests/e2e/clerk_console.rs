@@ -8,7 +8,7 @@ use crate::browser::{Browser, WAIT};
 use crate::support::*;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
 
 /// A desktop at a service window.
@@ -19,7 +19,7 @@ async fn desk() -> Browser {
 }
 
 /// Fills the sign-in form and submits it (the page must show the sign-in screen).
-async fn submit_sign_in(b: &Browser, clerk: &str, window: u32) {
+pub(crate) async fn submit_sign_in(b: &Browser, clerk: &str, window: u32) {
     let input = b.wait_for("#in-clerk").await;
     input.clear().await.expect("clear clerk id");
     input.send_keys(clerk).await.expect("type clerk id");
@@ -35,7 +35,7 @@ async fn submit_sign_in(b: &Browser, clerk: &str, window: u32) {
 }
 
 /// Opens `/clerk` and signs in; waits for the console.
-async fn sign_in(b: &Browser, hall: &TestHall, clerk: &str, window: u32) {
+pub(crate) async fn sign_in(b: &Browser, hall: &TestHall, clerk: &str, window: u32) {
     b.goto(&hall.url("/clerk")).await;
     b.wait_for("#screen-signin #in-clerk").await;
     submit_sign_in(b, clerk, window).await;
@@ -44,7 +44,7 @@ async fn sign_in(b: &Browser, hall: &TestHall, clerk: &str, window: u32) {
 }
 
 /// Clicks an action button once the page offers it (not disabled, nothing in flight).
-async fn press(b: &Browser, action: &str) {
+pub(crate) async fn press(b: &Browser, action: &str) {
     let css = format!("#act-{action}");
     b.wait_until(
         &format!("document.querySelector('{css}').getAttribute('aria-disabled') === 'false'"),
@@ -71,23 +71,9 @@ async fn state_is(b: &Browser, text: &str) {
     b.wait_text("#win-state", text).await;
 }
 
-/// The visible text of `css`, read in the page: the console re-renders its cards on every
-/// event, so a WebDriver element handle may go stale between finding and reading it.
-async fn read(b: &Browser, css: &str) -> String {
-    b.wait_for(css).await;
-    b.js_with(
-        "const el = document.querySelector(arguments[0]); return el ? el.innerText : ''",
-        vec![json!(css)],
-    )
-    .await
-    .as_str()
-    .unwrap_or("")
-    .to_owned()
-}
-
 /// The current number on the page.
 async fn current(b: &Browser) -> String {
-    read(b, "#cur-number").await
+    b.inner_text("#cur-number").await
 }
 
 /// Finishes the serving ticket through the dialog with `outcome`; `tick` materials by index.
@@ -109,15 +95,6 @@ async fn finish_with(b: &Browser, outcome: &str, tick: &[usize]) {
         "the finish dialog to close",
     )
     .await;
-}
-
-/// Events of `kind` in the log.
-async fn events_of(hall: &TestHall, kind: &str) -> Vec<Value> {
-    hall.all_events()
-        .await
-        .into_iter()
-        .filter(|e| e["type"] == kind)
-        .collect()
 }
 
 /// The materials of an item, from `/api/v1/hall`.
@@ -188,7 +165,7 @@ async fn serves_a_ticket_with_each_outcome() {
     b.wait_text("#msg", &format!("已重呼 {}（2/5）", issued[0]))
         .await;
     b.wait_text("#act-recall", "2/5").await;
-    let recalls = events_of(&hall, "ticket_recalled").await;
+    let recalls = hall.events_of("ticket_recalled").await;
     assert_eq!(recalls.len(), 2, "{recalls:?}");
     assert_eq!(recalls[1]["count"], 2);
     b.screenshot("clerk-called").await;
@@ -204,9 +181,9 @@ async fn serves_a_ticket_with_each_outcome() {
     state_is(&b, "办理中").await;
     b.wait_for("#cur-service").await;
     // The service timer runs.
-    let t0 = read(&b, "#cur-service dd").await;
+    let t0 = b.inner_text("#cur-service dd").await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let t1 = read(&b, "#cur-service dd").await;
+    let t1 = b.inner_text("#cur-service dd").await;
     assert_ne!(t0, t1, "the service timer does not run");
     b.screenshot("clerk-serving").await;
     press(&b, "finish").await;
@@ -222,9 +199,9 @@ async fn serves_a_ticket_with_each_outcome() {
     let n = call_and_start(&b).await;
     assert_eq!(n, issued[1]);
     finish_with(&b, "accepted", &[]).await;
-    let case = read(&b, "#res-case").await;
-    let due = read(&b, "#res-due").await;
-    let accepted = events_of(&hall, "case_accepted").await;
+    let case = b.inner_text("#res-case").await;
+    let due = b.inner_text("#res-due").await;
+    let accepted = hall.events_of("case_accepted").await;
     assert_eq!(accepted.len(), 1, "{accepted:?}");
     assert_eq!(accepted[0]["case"], json!(case));
     assert_eq!(accepted[0]["due"], json!(due));
@@ -248,9 +225,9 @@ async fn serves_a_ticket_with_each_outcome() {
     b.click("#fin-materials label:nth-child(4) input").await;
     b.screenshot("clerk-tell-once-dialog").await;
     b.click("#fin-ok").await;
-    let notice_no = read(&b, "#dlg-notice[open] #notice-no").await;
+    let notice_no = b.inner_text("#dlg-notice[open] #notice-no").await;
     let want = materials(&hall, "MA-001").await;
-    let missing = read(&b, "#notice-missing").await;
+    let missing = b.inner_text("#notice-missing").await;
     assert!(
         missing.contains(&want[1]) && missing.contains(&want[3]),
         "{missing}"
@@ -258,13 +235,13 @@ async fn serves_a_ticket_with_each_outcome() {
     b.wait_text("#notice-sheet", "冷水滩区政务服务中心").await;
     b.wait_text("#notice-sheet", "设立登记（有限责任公司）")
         .await;
-    let link = read(&b, "#notice-link").await;
+    let link = b.inner_text("#notice-link").await;
     assert!(
         link.ends_with(&format!("/api/v1/notices/{notice_no}")),
         "{link}"
     );
     b.screenshot("clerk-notice").await;
-    let notices = events_of(&hall, "notice_issued").await;
+    let notices = hall.events_of("notice_issued").await;
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0]["notice"], json!(notice_no));
     assert_eq!(notices[0]["missing"], json!([want[1], want[3]]));
@@ -283,7 +260,7 @@ async fn serves_a_ticket_with_each_outcome() {
     state_is(&b, "空闲").await;
     b.wait_text("#today-count", "4").await;
 
-    let finished = events_of(&hall, "ticket_finished").await;
+    let finished = hall.events_of("ticket_finished").await;
     let outcomes: Vec<(&str, &str)> = finished
         .iter()
         .map(|e| {
@@ -386,7 +363,7 @@ async fn transfers_holds_pauses_and_calls_a_number() {
     assert_eq!(t["status"], "waiting");
     assert_eq!(t["referral"], "需社保窗口核定参保信息");
     assert_eq!(t["first_clerk"], "clerk01");
-    let tr = events_of(&hall, "ticket_transferred").await;
+    let tr = hall.events_of("ticket_transferred").await;
     assert_eq!(tr[0]["to_queue"], "E");
     // It left this window's list.
     b.wait_until(
@@ -405,7 +382,7 @@ async fn transfers_holds_pauses_and_calls_a_number() {
     b.wait_text("#held-list", &bn).await;
     b.wait_text("#held-count", "1").await;
     b.screenshot("clerk-held").await;
-    let held = events_of(&hall, "ticket_held").await;
+    let held = hall.events_of("ticket_held").await;
     assert_eq!(held[0]["number"], json!(bn));
     assert_eq!(held[0]["reason"], "clerk");
     b.click(&format!("#held-list .call-back[data-number=\"{bn}\"]"))
@@ -413,7 +390,7 @@ async fn transfers_holds_pauses_and_calls_a_number() {
     state_is(&b, "已叫号").await;
     assert_eq!(current(&b).await, bn);
     b.wait_text("#held-count", "0").await;
-    assert_eq!(events_of(&hall, "ticket_called_back").await.len(), 1);
+    assert_eq!(hall.events_of("ticket_called_back").await.len(), 1);
     press(&b, "start").await;
     state_is(&b, "办理中").await;
     finish_with(&b, "on_the_spot", &[]).await;
@@ -437,7 +414,7 @@ async fn transfers_holds_pauses_and_calls_a_number() {
     state_is(&b, "暂停服务").await;
     b.wait_text("#pause-reason", "会议（三楼会议室）").await;
     b.wait_text("#pause-back-at", "23:50").await;
-    let paused = events_of(&hall, "window_paused").await;
+    let paused = hall.events_of("window_paused").await;
     assert_eq!(paused.len(), 1, "{paused:?}");
     assert_eq!(paused[0]["reason"], "会议（三楼会议室）");
     assert!(paused[0]["back_at"].is_string(), "{paused:?}");
@@ -451,7 +428,7 @@ async fn transfers_holds_pauses_and_calls_a_number() {
     // 恢复.
     press(&b, "resume").await;
     state_is(&b, "空闲").await;
-    assert_eq!(events_of(&hall, "window_resumed").await.len(), 1);
+    assert_eq!(hall.events_of("window_resumed").await.len(), 1);
 
     // 指定叫号: out of turn, by number (D was issued after C).
     b.type_into("#call-number", &d.to_lowercase()).await;
@@ -550,7 +527,8 @@ async fn the_waiting_list_is_in_call_order() {
         state_is(&b, "空闲").await;
     }
     assert_eq!(called, listed);
-    let api_order: Vec<String> = events_of(&hall, "ticket_called")
+    let api_order: Vec<String> = hall
+        .events_of("ticket_called")
         .await
         .iter()
         .map(|e| e["number"].as_str().unwrap().to_owned())
@@ -607,7 +585,7 @@ async fn a_window_takes_one_clerk_and_a_clerk_one_window() {
         .await;
     assert!(!stored.as_str().unwrap().contains("demo"), "{stored}");
     b1.screenshot("clerk-signed-out-elsewhere").await;
-    let closed = events_of(&hall, "window_closed").await;
+    let closed = hall.events_of("window_closed").await;
     assert_eq!(closed.len(), 1, "{closed:?}");
     assert_eq!(closed[0]["reason"], "signed_in_elsewhere");
     // The ticket that was open at window 1 is held there, not lost.
@@ -656,7 +634,7 @@ async fn keyboard_shortcuts_drive_the_window() {
     key(&b, Key::F1).await;
     state_is(&b, "已叫号").await;
     assert_eq!(current(&b).await, first);
-    assert_eq!(events_of(&hall, "ticket_called").await.len(), 1);
+    assert_eq!(hall.events_of("ticket_called").await.len(), 1);
     b.wait_until(
         "document.getElementById('act-recall').getAttribute('aria-disabled') === 'false'",
         WAIT,
@@ -694,7 +672,7 @@ async fn keyboard_shortcuts_drive_the_window() {
         "Escape to close the dialog",
     )
     .await;
-    assert_eq!(events_of(&hall, "ticket_called").await.len(), 1);
+    assert_eq!(hall.events_of("ticket_called").await.len(), 1);
     // F7 holds it.
     key(&b, Key::F7).await;
     b.wait_text("#held-list", &first).await;

@@ -7,7 +7,7 @@ use crate::gateway::Pad;
 use crate::support::*;
 use hallq_gateway::{Config, Gateway, Status, StatusHandle};
 use hallq_rs485::{Frame, Message, RatingKey};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -122,14 +122,6 @@ kind = "rating"
     }
 }
 
-async fn of_type(hall: &TestHall, kind: &str) -> Vec<Value> {
-    hall.all_events()
-        .await
-        .into_iter()
-        .filter(|e| e["type"] == kind)
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rating_key_rates_the_finished_visit_once_and_a_second_press_beeps_twice() {
     let hall = spawn_hall().await;
@@ -139,7 +131,7 @@ async fn a_rating_key_rates_the_finished_visit_once_and_a_second_press_beeps_twi
         let (s, b) = hall.act(&clerk, WINDOW, action, json!({})).await;
         assert_eq!(s, 200, "{action}: {b}");
     }
-    let requested = of_type(&hall, "rating_requested").await;
+    let requested = hall.events_of("rating_requested").await;
     assert_eq!(requested.len(), 1, "{requested:?}");
     assert_eq!(
         (&requested[0]["ticket"], &requested[0]["window"]),
@@ -156,7 +148,7 @@ async fn a_rating_key_rates_the_finished_visit_once_and_a_second_press_beeps_twi
 
     // Key 2 (满意 by default): acknowledged, rated once through the gateway, one beep.
     pad.press_and_hear(2, 1).await;
-    let rated = of_type(&hall, "ticket_rated").await;
+    let rated = hall.events_of("ticket_rated").await;
     assert_eq!(rated.len(), 1, "{rated:?}");
     let r = &rated[0];
     assert_eq!(r["ticket"], ticket["id"]);
@@ -175,7 +167,7 @@ async fn a_rating_key_rates_the_finished_visit_once_and_a_second_press_beeps_twi
         .wait_for("the second press refused", |s| s.ratings_refused == 1)
         .await;
     assert_eq!((s.ratings_done, s.ratings_failed), (1, 0));
-    let rated = of_type(&hall, "ticket_rated").await;
+    let rated = hall.events_of("ticket_rated").await;
     assert_eq!(rated.len(), 1, "still one rating: {rated:?}");
     assert_eq!(rated[0]["level"], "satisfied");
     assert_eq!(s.buses[BUS].acks, 2, "two rating keys acknowledged");

@@ -32,10 +32,6 @@ async fn print(hall: &TestHall, id: &str, body: Value) -> (u16, Value) {
     .await
 }
 
-fn of_type<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
-    events.iter().filter(|e| e["type"] == kind).collect()
-}
-
 #[tokio::test]
 async fn the_number_the_printer_prints_is_the_number_the_api_issued() {
     let printer = FakePrinter::start(FakeMode::Ok).unwrap();

@@ -5,6 +5,7 @@
 //! the event log. Screenshots: `target/screenshots/pad-*.png`.
 
 use crate::browser::{Browser, WAIT};
+use crate::clerk_console::{press, sign_in};
 use crate::support::*;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -25,28 +26,6 @@ async fn screen_is(b: &Browser, screen: &str, timeout: Duration) {
         &format!("the pad's {screen} screen"),
     )
     .await;
-}
-
-/// Events of `kind` in the log.
-async fn events_of(hall: &TestHall, kind: &str) -> Vec<Value> {
-    hall.all_events()
-        .await
-        .into_iter()
-        .filter(|e| e["type"] == kind)
-        .collect()
-}
-
-/// The visible text of `css`, read in the page (the pad re-renders on every event).
-async fn read(b: &Browser, css: &str) -> String {
-    b.wait_for(css).await;
-    b.js_with(
-        "const el = document.querySelector(arguments[0]); return el ? el.innerText : ''",
-        vec![json!(css)],
-    )
-    .await
-    .as_str()
-    .unwrap_or("")
-    .to_owned()
 }
 
 /// Checks the five levels: large targets, stars and words, best first.
@@ -71,37 +50,6 @@ async fn check_levels(b: &Browser) {
     b.assert_no_horizontal_overflow("rating pad").await;
 }
 
-// ---- the clerk's console, as clerk_console.rs drives it ------------------------------------
-
-async fn console_sign_in(b: &Browser, hall: &TestHall, clerk: &str, window: u32) {
-    b.goto(&hall.url("/clerk")).await;
-    let input = b.wait_for("#screen-signin #in-clerk").await;
-    input.clear().await.expect("clear clerk id");
-    input.send_keys(clerk).await.expect("type clerk id");
-    let password = b.wait_for("#in-password").await;
-    password.clear().await.expect("clear password");
-    password.send_keys("demo").await.expect("type password");
-    b.wait_for("#in-window")
-        .await
-        .select_by_value(&window.to_string())
-        .await
-        .expect("choose the window");
-    b.click("#signin-submit").await;
-    b.wait_for("#screen-console #cur-number").await;
-    b.wait_text("#win-no", &format!("{window}号窗口")).await;
-}
-
-async fn press(b: &Browser, action: &str) {
-    let css = format!("#act-{action}");
-    b.wait_until(
-        &format!("document.querySelector('{css}').getAttribute('aria-disabled') === 'false'"),
-        WAIT,
-        &format!("the {action} button to be enabled"),
-    )
-    .await;
-    b.click(&css).await;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
@@ -122,7 +70,7 @@ async fn the_citizen_rates_a_visit_the_clerk_finished() {
     // The clerk signs in: the pad shows who serves there (亮证).
     let desk = Browser::start().await;
     desk.set_size(1366, 768).await;
-    console_sign_in(&desk, &hall, "clerk01", 1).await;
+    sign_in(&desk, &hall, "clerk01", 1).await;
     pad.wait_text("#clerk-name", "王丽").await;
     pad.wait_text("#clerk-no", "LST0101").await;
     pad.screenshot("pad-idle").await;
@@ -130,7 +78,7 @@ async fn the_citizen_rates_a_visit_the_clerk_finished() {
     // Call, start, finish with an outcome in the console.
     press(&desk, "call-next").await;
     desk.wait_text("#win-state", "已叫号").await;
-    assert_eq!(read(&desk, "#cur-number").await, number);
+    assert_eq!(desk.inner_text("#cur-number").await, number);
     press(&desk, "start").await;
     desk.wait_text("#win-state", "办理中").await;
     press(&desk, "finish").await;
@@ -192,7 +140,7 @@ async fn the_citizen_rates_a_visit_the_clerk_finished() {
     pad.wait_text("#done-card", "Thank you").await;
     pad.screenshot("pad-thanks").await;
 
-    let rated = events_of(&hall, "ticket_rated").await;
+    let rated = hall.events_of("ticket_rated").await;
     assert_eq!(rated.len(), 1, "{rated:?}");
     let r = &rated[0];
     assert_eq!(r["number"], number.as_str());
@@ -267,7 +215,7 @@ async fn a_request_nobody_answers_runs_out_unrated() {
     pad.wait_text("#clerk-name", "王丽").await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let expired = loop {
-        let e = events_of(&hall, "rating_request_expired").await;
+        let e = hall.events_of("rating_request_expired").await;
         if !e.is_empty() || std::time::Instant::now() > deadline {
             break e;
         }
@@ -276,13 +224,13 @@ async fn a_request_nobody_answers_runs_out_unrated() {
     assert_eq!(expired.len(), 1, "no rating_request_expired in the log");
     assert_eq!(expired[0]["number"], number.as_str());
     assert_eq!(expired[0]["window"], 1);
-    assert!(events_of(&hall, "ticket_rated").await.is_empty());
+    assert!(hall.events_of("ticket_rated").await.is_empty());
     let (status, view) = hall.get("/api/v1/windows/1/rating", Some("demo-pad")).await;
     assert_eq!(status, 200, "{view}");
     assert!(view["request"].is_null(), "{view}");
     // Still nothing: the pad never sends a default rating.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(events_of(&hall, "ticket_rated").await.is_empty());
+    assert!(hall.events_of("ticket_rated").await.is_empty());
     pad.screenshot("pad-expired-idle").await;
     pad.close().await;
 }
@@ -316,7 +264,7 @@ async fn a_visit_is_rated_once_and_never_by_the_clerk() {
         )
         .await;
     assert_eq!(status, 403, "a clerk rated: {body}");
-    assert!(events_of(&hall, "ticket_rated").await.is_empty());
+    assert!(hall.events_of("ticket_rated").await.is_empty());
 
     // The citizen rates at the pad: 非常满意, no reason.
     pad.wait_text("#rate-number", &number).await;
@@ -325,7 +273,7 @@ async fn a_visit_is_rated_once_and_never_by_the_clerk() {
     pad.click("#submit").await;
     pad.wait_text("#done-card", "感谢您的评价").await;
     screen_is(&pad, "idle", Duration::from_secs(10)).await;
-    let rated = events_of(&hall, "ticket_rated").await;
+    let rated = hall.events_of("ticket_rated").await;
     assert_eq!(rated.len(), 1, "{rated:?}");
     assert_eq!(rated[0]["level"], "very_satisfied");
     assert_eq!(rated[0]["code"], 1);
@@ -345,7 +293,7 @@ async fn a_visit_is_rated_once_and_never_by_the_clerk() {
         ["no_rating_request", "already_rated"].contains(&body["code"].as_str().unwrap_or("")),
         "{body}"
     );
-    assert_eq!(events_of(&hall, "ticket_rated").await.len(), 1);
+    assert_eq!(hall.events_of("ticket_rated").await.len(), 1);
     // And the pad stays idle.
     screen_is(&pad, "idle", WAIT).await;
     pad.close().await;
@@ -416,7 +364,7 @@ async fn a_refused_rating_says_so_and_the_pad_goes_idle() {
     );
     pad.screenshot("pad-refused").await;
     screen_is(&pad, "idle", Duration::from_secs(10)).await;
-    let rated = events_of(&hall, "ticket_rated").await;
+    let rated = hall.events_of("ticket_rated").await;
     assert_eq!(rated.len(), 1, "{rated:?}");
     assert_eq!(rated[0]["channel"], "keypad");
 

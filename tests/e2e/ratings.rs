@@ -15,14 +15,6 @@ async fn finished_visit(hall: &TestHall) -> (String, Value) {
     (token, t)
 }
 
-fn of_type(events: &[Value], kind: &str) -> Vec<Value> {
-    events
-        .iter()
-        .filter(|e| e["type"] == kind)
-        .cloned()
-        .collect()
-}
-
 #[tokio::test]
 async fn the_pad_rates_a_visit_once_and_a_clerk_never_can() {
     let hall = spawn_hall_with(HallOptions {

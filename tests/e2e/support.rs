@@ -232,6 +232,11 @@ impl TestHall {
         }
     }
 
+    /// Every event of type `kind` in the log.
+    pub async fn events_of(&self, kind: &str) -> Vec<Value> {
+        of_type(&self.all_events().await, kind)
+    }
+
     pub async fn seq(&self) -> u64 {
         self.get("/healthz", None).await.1["seq"].as_u64().unwrap()
     }
@@ -257,6 +262,15 @@ fn unsafe_sigterm(pid: u32) {
         .arg("-TERM")
         .arg(pid.to_string())
         .status();
+}
+
+/// The events of type `kind` among `events`.
+pub fn of_type(events: &[Value], kind: &str) -> Vec<Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == kind)
+        .cloned()
+        .collect()
 }
 
 /// Reads an answer; any error must be problem+json.

@@ -4,16 +4,8 @@
 
 use crate::browser::Browser;
 use crate::support::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
-
-fn of_type(events: &[Value], kind: &str) -> Vec<Value> {
-    events
-        .iter()
-        .filter(|e| e["type"] == kind)
-        .cloned()
-        .collect()
-}
 
 #[tokio::test]
 async fn a_finished_visit_is_rated_by_phone_once() {
