@@ -315,7 +315,7 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
             let case = state.tickets.get(ticket).and_then(|t| t.case.clone());
             state.visits.insert(
                 ticket.clone(),
-                crate::rating::Visit {
+                crate::rating::RatableVisit {
                     ticket: ticket.clone(),
                     number: number.clone(),
                     window: *window,

@@ -121,7 +121,7 @@ impl RatingChannel {
 /// A visit that may be rated: a ticket finished at a window. Kept in the state for the phone
 /// window (a day) even across midnight.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Visit {
+pub struct RatableVisit {
     pub ticket: TicketId,
     pub number: TicketNumber,
     pub window: WindowNo,
@@ -269,7 +269,7 @@ pub fn expire_requests(state: &HallState, now: Timestamp) -> Vec<Event> {
 }
 
 /// The visit a window's pad is asking about now, if any.
-pub fn pending_at(state: &HallState, window: WindowNo) -> Option<&Visit> {
+pub fn pending_at(state: &HallState, window: WindowNo) -> Option<&RatableVisit> {
     state
         .visits
         .values()

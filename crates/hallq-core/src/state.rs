@@ -294,7 +294,7 @@ pub struct HallState {
     pub notices: BTreeMap<String, Notice>,
     /// Visits that may still be rated (the pad's request, the phone's day).
     #[serde(default)]
-    pub visits: BTreeMap<TicketId, crate::rating::Visit>,
+    pub visits: BTreeMap<TicketId, crate::rating::RatableVisit>,
     /// Fixes of bad ratings, until closed (and a while after).
     #[serde(default)]
     pub rectifications: BTreeMap<String, crate::rating::Rectification>,

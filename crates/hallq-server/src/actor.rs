@@ -103,7 +103,7 @@ pub enum Answer {
     Notice(Box<hallq_core::state::Notice>),
     PadView(
         Option<hallq_core::ids::ClerkId>,
-        Option<Box<hallq_core::rating::Visit>>,
+        Option<Box<hallq_core::rating::RatableVisit>>,
     ),
     Rectifications(Vec<(hallq_core::rating::Rectification, bool)>),
     Cases(jiff::civil::Date, Vec<hallq_core::state::Case>),
