@@ -440,3 +440,20 @@ pub fn today(hall: &Hall, state: &HallState) -> Today {
         satisfaction_permille: permille(rated.iter().filter(|l| !l.is_bad()).count(), rated.len()),
     }
 }
+
+/// The away message a paused window's LED strip shows: the reason and, when given, the local
+/// return time, `"去窗口后台复印材料 10:30返回"`. One wording for the strips and their preview.
+pub fn away_text(
+    reason: Option<&str>,
+    back_at: Option<Timestamp>,
+    tz: &jiff::tz::TimeZone,
+) -> String {
+    let mut text = reason.unwrap_or("").trim().to_owned();
+    if let Some(at) = back_at {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!("{}返回", tz.to_datetime(at).strftime("%H:%M")));
+    }
+    text
+}

@@ -117,14 +117,8 @@ pub fn input_for_live(window: &LiveWindow, tz: &TimeZone) -> StripInput {
 /// The away message of a pause: the reason and, when given, `HH:MM返回` in `tz` (an unreadable
 /// `back_at` is left out).
 pub fn away_text(reason: Option<&str>, back_at: Option<&str>, tz: &TimeZone) -> String {
-    let mut text = reason.unwrap_or("").trim().to_owned();
-    if let Some(at) = back_at.and_then(|s| s.parse::<Timestamp>().ok()) {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(&format!("{}返回", tz.to_datetime(at).strftime("%H:%M")));
-    }
-    text
+    let back_at = back_at.and_then(|s| s.parse::<Timestamp>().ok());
+    hallq_core::view::away_text(reason, back_at, tz)
 }
 
 /// Applies `input` to `strip` (over window `window`) at `now_ms`; the outcome of a call.

@@ -38,19 +38,7 @@ pub struct StripView {
     pub now_ms: u64,
 }
 
-/// The away message a paused strip shows: the reason and, when given, `HH:MM返回` in the hall's
-/// time zone.
-pub fn away_text(reason: Option<&str>, back_at: Option<Timestamp>, tz: &TimeZone) -> String {
-    let mut text = reason.unwrap_or("").trim().to_owned();
-    if let Some(at) = back_at {
-        let local = tz.to_datetime(at);
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(&format!("{}返回", local.strftime("%H:%M")));
-    }
-    text
-}
+pub use hallq_core::view::away_text;
 
 /// Maps a window's live state to what its strip shows at `now`. Pure: the same window, zone and
 /// instant always give the same view.
