@@ -10,13 +10,12 @@
 //! - the **one-visit rate** (最多跑一次) is, of the visits the clerk finished with an outcome, the
 //!   share done on the spot, accepted or answered without citing an earlier notice.
 
-use crate::event::{Envelope, Event};
+use crate::event::Envelope;
 use crate::hall::Hall;
-use crate::ids::{ClerkId, TicketId};
-use crate::state::Outcome;
+use crate::report::{Dim, Projection};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How the figures are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +44,8 @@ pub struct FirstContact {
     pub resolved_first_permille: Option<u32>,
 }
 
+/// First-contact figures per clerk or unit for the business days `from..=to`, from the report
+/// projection of these events (one definition of every figure: see [`crate::report`]).
 pub fn figures<'a>(
     hall: &Hall,
     events: impl IntoIterator<Item = &'a Envelope>,
@@ -52,88 +53,39 @@ pub fn figures<'a>(
     to: Date,
     by: By,
 ) -> Vec<FirstContact> {
-    let tz = &hall.calendar.tz;
-    let key = |clerk: &ClerkId| match by {
-        By::Clerk => clerk.to_string(),
-        By::Unit => hall
-            .clerks
-            .get(clerk)
-            .and_then(|c| c.unit.clone())
-            .unwrap_or_else(|| "-".into()),
+    figures_of(hall, &Projection::fold(hall, events), from, to, by)
+}
+
+/// First-contact figures from a projection: the groups with anything to count.
+pub fn figures_of(
+    hall: &Hall,
+    projection: &Projection,
+    from: Date,
+    to: Date,
+    by: By,
+) -> Vec<FirstContact> {
+    let dim = match by {
+        By::Clerk => Dim::Clerk,
+        By::Unit => Dim::Unit,
     };
-    let mut rows: BTreeMap<String, FirstContact> = BTreeMap::new();
-    let mut first: BTreeMap<TicketId, ClerkId> = BTreeMap::new();
-    let mut transferred: BTreeSet<TicketId> = BTreeSet::new();
-    let mut cites_notice: BTreeSet<TicketId> = BTreeSet::new();
-    let mut notice_by: BTreeMap<String, ClerkId> = BTreeMap::new();
-    for env in events {
-        let day = tz.to_datetime(env.at).date();
-        let in_span = day >= from && day <= to;
-        match &env.event {
-            Event::TicketIssued {
-                ticket,
-                notice: Some(n),
-                ..
-            } => {
-                cites_notice.insert(ticket.clone());
-                if let (Some(clerk), true) = (notice_by.get(n), in_span) {
-                    rows.entry(key(clerk)).or_default().second_trips += 1;
-                }
-            }
-            Event::TicketCalled { ticket, clerk, .. } if !first.contains_key(ticket) => {
-                first.insert(ticket.clone(), clerk.clone());
-                if in_span {
-                    rows.entry(key(clerk)).or_default().first_contacts += 1;
-                }
-            }
-            Event::TicketTransferred {
-                ticket,
-                clerk,
-                reason,
-                ..
-            } => {
-                transferred.insert(ticket.clone());
-                if let (Some(reason), true) = (reason, in_span)
-                    && first.get(ticket) == Some(clerk)
-                {
-                    let row = rows.entry(key(clerk)).or_default();
-                    row.referred += 1;
-                    *row.referral_reasons.entry(reason.clone()).or_default() += 1;
-                }
-            }
-            Event::NoticeIssued { notice, clerk, .. } => {
-                notice_by.insert(notice.clone(), clerk.clone());
-                if in_span {
-                    rows.entry(key(clerk)).or_default().notices += 1;
-                }
-            }
-            Event::TicketFinished {
-                ticket,
-                clerk,
-                outcome: Some(outcome),
-                ..
-            } if in_span => {
-                let row = rows.entry(key(clerk)).or_default();
-                row.finished_with_outcome += 1;
-                let done = *outcome != Outcome::TellOnce;
-                if done && !cites_notice.contains(ticket) {
-                    row.one_visit += 1;
-                }
-                if done && first.get(ticket) == Some(clerk) && !transferred.contains(ticket) {
-                    row.resolved_first += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    rows.into_iter()
-        .map(|(k, mut f)| {
-            f.key = k;
-            f.one_visit_permille =
-                (f.finished_with_outcome > 0).then(|| f.one_visit * 1000 / f.finished_with_outcome);
-            f.resolved_first_permille =
-                (f.first_contacts > 0).then(|| f.resolved_first * 1000 / f.first_contacts);
-            f
+    projection
+        .rows(hall, from, to, dim)
+        .into_iter()
+        .map(|r| FirstContact {
+            key: r.key,
+            first_contacts: r.first_contacts,
+            resolved_first: r.resolved_first,
+            referred: r.referred,
+            referral_reasons: r.referral_reasons,
+            notices: r.notices,
+            second_trips: r.second_trips,
+            finished_with_outcome: r.finished_with_outcome,
+            one_visit: r.one_visit,
+            one_visit_permille: r.one_visit_permille,
+            resolved_first_permille: r.resolved_first_permille,
+        })
+        .filter(|f| {
+            f.first_contacts + f.referred + f.notices + f.second_trips + f.finished_with_outcome > 0
         })
         .collect()
 }

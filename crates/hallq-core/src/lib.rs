@@ -18,7 +18,9 @@
 //! - [`view`]: read models: a ticket with its place in line, the live hall, wait estimates;
 //!   [`search`]: items by Chinese, pinyin initials, English or code.
 //! - [`rating`]: 好差评 levels and their codes, visits, the fix of bad ratings.
-//! - [`first_contact`]: 首问负责 as numbers, a fold of the log.
+//! - [`report`]: the report projection: facts folded from the log, added up into reports
+//!   (日统计, 周通报, 月汇总), the board's charts, the rating and first-contact figures.
+//! - [`first_contact`]: 首问负责 as numbers, from the report projection.
 //! - [`alert`]: the supervisor's alerts, read off the state, and their acknowledgements.
 //! - [`auth`]: who a bearer token belongs to; [`machine`]: [`step`], the one way drivers run a
 //!   command (day roll, decide, apply).
@@ -38,6 +40,7 @@ pub mod ids;
 pub mod machine;
 pub mod rating;
 pub mod rejection;
+pub mod report;
 pub mod search;
 pub mod state;
 pub mod view;

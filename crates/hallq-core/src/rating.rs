@@ -501,8 +501,8 @@ pub struct Figures {
     pub rating_rate_permille: Option<u32>,
 }
 
-/// Folds the log into rating figures per group, for the business days `from..=to` in `tz`.
-/// Rebuilding from the log always gives the same figures: there is no other source.
+/// Rating figures per group for the business days `from..=to`, from the report projection of
+/// these events (one definition of every figure: see [`crate::report`]).
 pub fn figures<'a>(
     hall: &Hall,
     events: impl IntoIterator<Item = &'a crate::event::Envelope>,
@@ -510,99 +510,47 @@ pub fn figures<'a>(
     to: Date,
     by: GroupBy,
 ) -> Vec<Figures> {
-    use std::collections::BTreeMap;
-    let tz = &hall.calendar.tz;
-    let unit_of = |clerk: &ClerkId| {
-        hall.clerks
-            .get(clerk)
-            .and_then(|c| c.unit.clone())
-            .unwrap_or_else(|| "-".into())
+    figures_of(
+        hall,
+        &crate::report::Projection::fold(hall, events),
+        from,
+        to,
+        by,
+    )
+}
+
+/// Rating figures per group from a projection: the groups with a visit served or a rating.
+pub fn figures_of(
+    hall: &Hall,
+    projection: &crate::report::Projection,
+    from: Date,
+    to: Date,
+    by: GroupBy,
+) -> Vec<Figures> {
+    use crate::report::Dim;
+    let dim = match by {
+        GroupBy::Window => Dim::Window,
+        GroupBy::Clerk => Dim::Clerk,
+        GroupBy::Unit => Dim::Unit,
+        GroupBy::Day => Dim::Day,
     };
-    let key = |day: Date, window: WindowNo, clerk: &ClerkId| match by {
-        GroupBy::Window => window.to_string(),
-        GroupBy::Clerk => clerk.to_string(),
-        GroupBy::Unit => unit_of(clerk),
-        GroupBy::Day => day.to_string(),
-    };
-    let mut rows: BTreeMap<String, Figures> = BTreeMap::new();
-    // Which group and level each rating and each fix belongs to.
-    let mut rating_group: BTreeMap<String, (String, RatingLevel)> = BTreeMap::new();
-    let mut fixes: BTreeMap<String, (String, Date)> = BTreeMap::new();
-    for env in events {
-        let day = tz.to_datetime(env.at).date();
-        let in_span = day >= from && day <= to;
-        match &env.event {
-            Event::TicketFinished { window, clerk, .. } if in_span => {
-                rows.entry(key(day, *window, clerk)).or_default().finished += 1;
-            }
-            Event::TicketRated {
-                rating,
-                window,
-                clerk,
-                level,
-                count,
-                ..
-            } if in_span => {
-                let k = key(day, *window, clerk);
-                let row = rows.entry(k.clone()).or_default();
-                if *count >= 2 {
-                    row.follow_ups += 1;
-                    continue;
-                }
-                row.rated += 1;
-                row.levels[level.gbt_code() as usize - 1] += 1;
-                if level.is_bad() {
-                    row.bad += 1;
-                }
-                rating_group.insert(rating.clone(), (k, *level));
-            }
-            Event::RectificationOpened {
-                rectification,
-                rating,
-                rectify_due,
-                ..
-            } => {
-                if let Some((k, _)) = rating_group.get(rating) {
-                    rows.entry(k.clone()).or_default().fixes_open += 1;
-                    fixes.insert(rectification.clone(), (k.clone(), *rectify_due));
-                }
-            }
-            Event::RectificationProgressed {
-                rectification,
-                action,
-                ..
-            } => {
-                let Some((k, due)) = fixes.get(rectification) else {
-                    continue;
-                };
-                let row = rows.entry(k.clone()).or_default();
-                match action {
-                    RectifyAction::Rectify => {
-                        row.fixes_open = row.fixes_open.saturating_sub(1);
-                        if day <= *due {
-                            row.fixed_on_time += 1;
-                        } else {
-                            row.fixed_late += 1;
-                        }
-                    }
-                    RectifyAction::UpholdAppeal => {
-                        row.appeals_upheld += 1;
-                        row.fixes_open = row.fixes_open.saturating_sub(1);
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    rows.into_iter()
-        .map(|(k, mut f)| {
-            f.key = k;
-            let counted = f.rated.saturating_sub(f.appeals_upheld);
-            let good = f.rated - f.bad;
-            f.satisfaction_permille = (counted > 0).then(|| good * 1000 / counted);
-            f.rating_rate_permille = (f.finished > 0).then(|| f.rated * 1000 / f.finished);
-            f
+    projection
+        .rows(hall, from, to, dim)
+        .into_iter()
+        .filter(|r| r.served + r.rated + r.follow_ups > 0)
+        .map(|r| Figures {
+            key: r.key,
+            finished: r.served,
+            rated: r.rated,
+            levels: r.levels,
+            follow_ups: r.follow_ups,
+            appeals_upheld: r.appeals_upheld,
+            bad: r.bad,
+            fixed_on_time: r.fixes_on_time,
+            fixed_late: r.fixes_late,
+            fixes_open: r.fixes_open,
+            satisfaction_permille: r.satisfaction_permille,
+            rating_rate_permille: r.rating_rate_permille,
         })
         .collect()
 }

@@ -7,6 +7,7 @@ use hallq_core::command::{IssueTarget, IssueTicket};
 use hallq_core::event::CloseReason;
 use hallq_core::hall::{DeviceKind, Interleave};
 use hallq_core::ids::{ClerkId, ItemCode, QueueId, SessionId, TicketId, TicketNumber, WindowNo};
+use hallq_core::report::{Period, Projection, Row};
 use hallq_core::state::{Channel, HallState, Priority, Status, Ticket, ticket_id};
 use hallq_core::{Actor, Command, Envelope, Event, Hall, tick};
 use jiff::Timestamp;
@@ -789,10 +790,74 @@ fn check_log(sim: &Sim, new: &[Envelope], ctx: &str, replica: &mut HallState) {
 
 fn run_moves(interleave: &str, start: u32, moves: &[Move]) {
     let mut d = Driver::new(all_day_hall(interleave), start);
-    for m in moves {
+    // The report projection kept up event by event, saved and restored half way (as a driver
+    // that snapshots it would), with reports taken along the way.
+    let mut incremental = Projection::default();
+    let mut folded = 0;
+    for (i, m) in moves.iter().enumerate() {
         d.play(m);
+        for env in &d.sim.log[folded..] {
+            incremental.apply(&d.sim.hall, env);
+        }
+        folded = d.sim.log.len();
+        if i == moves.len() / 2 {
+            let saved = serde_json::to_string(&incremental).unwrap();
+            incremental = serde_json::from_str(&saved).unwrap();
+        }
+        if i % 7 == 0
+            && let Some(day) = incremental.day
+        {
+            incremental.report(&d.sim.hall, Period::Daily, day);
+        }
     }
     assert_eq!(d.sim.replayed(), d.sim.state, "replaying the whole log");
+    check_reports(&d.sim.hall, &d.sim.log, &incremental);
+}
+
+/// Rebuilding the report projection from the whole log gives the same projection and the same
+/// reports as keeping it up event by event; every table partitions the hall's tickets.
+fn check_reports(hall: &Hall, log: &[Envelope], incremental: &Projection) {
+    let rebuilt = Projection::fold(hall, log);
+    assert_eq!(&rebuilt, incremental, "rebuilt from scratch == incremental");
+    let Some(last) = rebuilt.day else { return };
+    let first = hall.calendar.business_day(log[0].at);
+    for (period, date) in [
+        (Period::Daily, first),
+        (Period::Daily, last),
+        (Period::Weekly, last),
+        (Period::Monthly, first),
+    ] {
+        let report = rebuilt.report(hall, period, date);
+        assert_eq!(report, incremental.report(hall, period, date));
+        let issued = log
+            .iter()
+            .filter(|e| matches!(&e.event, Event::TicketIssued { day, .. } if *day >= report.from && *day <= report.to))
+            .count() as u32;
+        assert_eq!(report.total.tickets, issued, "{period:?} {date}");
+        for (id, _, _, rows) in report.groups() {
+            let sum = |f: fn(&Row) -> u32| rows.iter().map(f).sum::<u32>();
+            assert_eq!(sum(|r| r.tickets), report.total.tickets, "{id} tickets");
+            assert_eq!(sum(|r| r.served), report.total.served, "{id} served");
+            assert_eq!(sum(|r| r.no_show), report.total.no_show, "{id} no-shows");
+            assert_eq!(
+                sum(|r| r.transfers),
+                report.total.transfers,
+                "{id} transfers"
+            );
+            assert_eq!(sum(|r| r.wait.count), report.total.wait.count, "{id} waits");
+        }
+        let total = &report.total;
+        assert!(total.served + total.no_show + total.cancelled + total.expired <= total.tickets);
+        assert_eq!(
+            report
+                .wait_histogram
+                .bins
+                .iter()
+                .map(|b| b.count)
+                .sum::<u32>(),
+            total.wait.count
+        );
+    }
 }
 
 proptest! {
