@@ -19,6 +19,7 @@ mod printing;
 mod rating_pad;
 mod ratings;
 mod refusals;
+mod reports;
 mod rollover;
 mod smoke;
 mod stream;

@@ -192,6 +192,19 @@ impl TestHall {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// Signs the demo supervisor in without a window (the dashboard's session); returns the token.
+    pub async fn sign_in_supervisor(&self) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/session",
+                None,
+                json!({"clerk": "super", "password": "demo"}),
+            )
+            .await;
+        assert_eq!(status, 201, "sign in super: {body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
     /// Issues a ticket for an item at the demo kiosk; returns the 201 body.
     pub async fn issue(&self, item: &str) -> Value {
         let (status, body) = self

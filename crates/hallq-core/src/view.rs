@@ -223,6 +223,8 @@ pub struct WindowLive {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Live {
     pub seq: u64,
+    /// The controller's clock when it answered (pages time their timers by it).
+    pub now: Timestamp,
     pub day: Option<jiff::civil::Date>,
     pub queues: Vec<QueueLive>,
     pub windows: Vec<WindowLive>,
@@ -302,6 +304,7 @@ pub fn live(hall: &Hall, state: &HallState, now: Timestamp) -> Live {
         .collect();
     Live {
         seq: state.seq,
+        now,
         day: state.day,
         queues,
         windows,

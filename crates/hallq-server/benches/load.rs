@@ -4,8 +4,8 @@
 //!
 //! Run: `cargo bench -p hallq-server --bench load`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant};
 
 const PER_CLIENT: usize = 200;
@@ -14,22 +14,7 @@ fn main() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     for clients in [1usize, 4, 16, 64] {
         let data = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hallq"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data.path())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let base = line
-            .trim()
-            .strip_prefix("hallq listening on ")
-            .unwrap()
-            .to_owned();
+        let (mut child, base) = common::spawn_hall(data.path(), &[]);
         let (took, mut lat) = rt.block_on(run(&base, clients));
         lat.sort();
         let n = lat.len();

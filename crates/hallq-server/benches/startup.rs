@@ -12,15 +12,16 @@
 //!
 //! Run: `cargo bench -p hallq-server --bench startup`. Target: ≤ 2 s.
 
+mod common;
+
 use hallq_core::command::{IssueTarget, IssueTicket};
 use hallq_core::ids::{ClerkId, SessionId, WindowNo};
 use hallq_core::state::{Channel, Status};
 use hallq_core::{Actor, Command, Envelope, Hall, HallState};
-use hallq_store::{Batch, EventRow, Store};
+use hallq_store::Store;
 use jiff::{SignedDuration, Timestamp};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
 const EVENTS: u64 = 1_000_000;
@@ -102,24 +103,10 @@ fn report(what: &str, samples: &mut [Duration]) {
 
 fn time_binary_start(dir: &Path) -> Duration {
     let t = Instant::now();
-    let mut child = Process::new(env!("CARGO_BIN_EXE_hallq"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(dir)
-        // The log's own time, so that the controller's clock tick does not roll its days.
-        .arg("--test-clock")
-        .arg(dir.join("clock.txt"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let addr = line
-        .trim()
-        .trim_start_matches("hallq listening on http://")
-        .to_owned();
+    // The log's own time, so that the controller's clock tick does not roll its days.
+    let clock = dir.join("clock.txt");
+    let (mut child, base) = common::spawn_hall(dir, &["--test-clock".as_ref(), clock.as_os_str()]);
+    let addr = base.trim_start_matches("http://").to_owned();
     loop {
         if let Ok(mut s) = std::net::TcpStream::connect(&addr) {
             s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -213,21 +200,7 @@ fn build(db: &Path) {
         now += SignedDuration::from_secs(37);
         i += 1;
         if pending.len() >= 500 || state.seq >= EVENTS {
-            let events: Vec<EventRow> = pending
-                .drain(..)
-                .map(|e| EventRow {
-                    seq: e.seq,
-                    at: e.at.to_string(),
-                    kind: e.event.kind().to_owned(),
-                    body: e.to_json(),
-                })
-                .collect();
-            store
-                .append(&Batch {
-                    events,
-                    idempotency: Vec::new(),
-                })
-                .unwrap();
+            common::append(&mut store, &mut pending);
             if state.seq >= last_snapshot + SNAPSHOT_EVERY {
                 store
                     .save_snapshot(state.seq, &serde_json::to_vec(&state).unwrap())

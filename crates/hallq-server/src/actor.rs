@@ -15,7 +15,7 @@ use hallq_store::{Batch, EventRow, IdempotencyRecord, Store};
 use jiff::Timestamp;
 use serde_json::Value;
 use std::sync::Arc;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 /// Requests taken in one batch at most.
 const MAX_BATCH: usize = 256;
@@ -136,6 +136,8 @@ pub struct HallHandle {
     tx: mpsc::Sender<Request>,
     /// Committed events, a batch per message.
     pub events: broadcast::Sender<FrameBatch>,
+    /// The seq of the last committed event, updated before any reply of its batch is sent.
+    pub committed: watch::Receiver<u64>,
     pub hall: Arc<Hall>,
     pub secrets: Arc<crate::secrets::Secrets>,
     pub db_path: Arc<std::path::PathBuf>,
@@ -205,6 +207,7 @@ struct HallActor {
     store: Store,
     clock: Clock,
     events: broadcast::Sender<FrameBatch>,
+    committed: watch::Sender<u64>,
     secrets: Arc<crate::secrets::Secrets>,
     last_at: Option<Timestamp>,
     last_snapshot_seq: u64,
@@ -229,6 +232,7 @@ pub fn start(
     );
     let (tx, mut rx) = mpsc::channel::<Request>(4096);
     let (events, _) = broadcast::channel(4096);
+    let (committed_tx, committed) = watch::channel(state.seq);
     let mut actor = HallActor {
         hall: hall.clone(),
         last_at: state.at,
@@ -236,6 +240,7 @@ pub fn start(
         store,
         clock,
         events: events.clone(),
+        committed: committed_tx,
         secrets: secrets.clone(),
         last_snapshot_seq: snapshot_seq,
     };
@@ -260,6 +265,7 @@ pub fn start(
     Ok(HallHandle {
         tx,
         events,
+        committed,
         hall,
         secrets,
         db_path: Arc::new(db_path),
@@ -394,6 +400,12 @@ impl HallActor {
             }
         }
 
+        // Readers that must see what a reply promised (the report projection) wait for this.
+        self.committed.send_if_modified(|seq| {
+            let moved = *seq != self.state.seq;
+            *seq = self.state.seq;
+            moved
+        });
         for p in pending {
             match p {
                 Pending::Command(reply, result) => {

@@ -54,6 +54,26 @@ enum Cmd {
     },
     /// Hash a password read from standard input, for a clerk's `password_hash`.
     HashPassword,
+    /// Write a report (日统计 daily, 周通报 weekly, 月汇总 monthly) rebuilt from the event log.
+    Report {
+        /// daily, weekly or monthly.
+        #[arg(value_parser = ["daily", "weekly", "monthly"])]
+        period: String,
+        /// A day of the report's span, YYYY-MM-DD (default: today in the hall's time zone).
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// The hall's TOML file (the embedded demo hall when not given).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// json, html, csv or xlsx.
+        #[arg(long, default_value = "html", value_parser = ["json", "html", "csv", "xlsx"])]
+        format: String,
+        /// Where to write it (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +189,48 @@ fn run(cmd: Cmd) -> Result<ExitCode, crate::Error> {
                 reader.last_seq(),
                 file.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Report {
+            period,
+            date,
+            config,
+            data,
+            format,
+            out,
+        } => {
+            use crate::http::reports::Format;
+            let hall = server::load_hall(config.as_deref())?;
+            let path = server::db_path(&data);
+            if !path.exists() {
+                return Err(crate::Error::Io(format!(
+                    "no event log at {}",
+                    path.display()
+                )));
+            }
+            let period = hallq_core::report::Period::parse(&period).expect("checked by clap");
+            let format = Format::parse(&format).expect("checked by clap");
+            let date = date.unwrap_or_else(|| hall.calendar.business_day(jiff::Timestamp::now()));
+            let projection = crate::projection::rebuild(&hall, &path)
+                .map_err(|e| crate::Error::Io(format!("cannot read {}: {e}", path.display())))?;
+            let report = projection.report(&hall, period, date);
+            let body = format.render(&report).map_err(crate::Error::Io)?;
+            match out {
+                Some(file) => {
+                    std::fs::write(&file, &body).map_err(|e| {
+                        crate::Error::Io(format!("cannot write {}: {e}", file.display()))
+                    })?;
+                    eprintln!(
+                        "{} {}–{} (seq {}) written to {}",
+                        period.name_zh(),
+                        report.from,
+                        report.to,
+                        report.seq,
+                        file.display()
+                    );
+                }
+                None => std::io::Write::write_all(&mut std::io::stdout().lock(), &body)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::HashPassword => {

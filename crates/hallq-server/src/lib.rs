@@ -20,6 +20,7 @@ pub mod led;
 pub mod passwords;
 pub mod printing;
 pub mod problem;
+pub mod projection;
 pub mod secrets;
 pub mod server;
 

@@ -67,6 +67,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), Error> {
         streams: Default::default(),
         printing: Default::default(),
         offline_grace: opts.offline_grace,
+        projections: crate::projection::Projections::start(&handle),
     };
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await

@@ -75,6 +75,8 @@ pub fn histogram(waits: &[u32], bin_minutes: u32, bins: u32) -> Histogram {
 pub struct Board {
     pub day: Date,
     pub seq: u64,
+    /// The time the charts were sampled up to (the controller's clock).
+    pub now: Timestamp,
     pub waiting: WaitingSeries,
     pub wait_histogram: Histogram,
     pub windows: Vec<Row>,
@@ -718,6 +720,7 @@ impl Projection {
         Board {
             day,
             seq: self.seq,
+            now,
             waiting: self.waiting_series(hall, day, SERIES_STEP_MINUTES, now),
             wait_histogram: histogram(&waits, HISTOGRAM_BIN_MINUTES, HISTOGRAM_BINS),
             windows,

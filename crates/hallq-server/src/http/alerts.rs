@@ -76,8 +76,8 @@ pub struct FirstContactParams {
     by: Option<hallq_core::first_contact::By>,
 }
 
-/// `GET /api/v1/figures/first-contact?from=&to=&by=clerk|unit`: 首问负责 figures folded from the
-/// log. Supervisors see every clerk or unit; a clerk sees only their own row.
+/// `GET /api/v1/figures/first-contact?from=&to=&by=clerk|unit`: 首问负责 figures from the report
+/// projection of the log. Supervisors see every clerk or unit; a clerk sees only their own row.
 pub async fn first_contact(
     State(app): State<AppState>,
     Bearer(token): Bearer,
@@ -88,40 +88,20 @@ pub async fn first_contact(
 ) -> Result<Json<Value>, ApiError> {
     let axum::extract::Query(params) = params?;
     use hallq_core::first_contact::By;
-    let (by, only) = match app.hall.who(token).await? {
-        hallq_core::Actor::Clerk { clerk, .. } => {
-            let supervisor = app.hall.hall.clerks.get(&clerk).is_some_and(|c| {
-                matches!(
-                    c.role,
-                    hallq_core::hall::Role::Supervisor | hallq_core::hall::Role::Admin
-                )
-            });
-            if supervisor {
-                (params.by.unwrap_or(By::Clerk), None)
-            } else {
-                (By::Clerk, Some(clerk.to_string()))
-            }
-        }
-        _ => {
-            return Err(ApiError::forbidden(
-                "first-contact figures are for staff sessions",
-            ));
-        }
+    let who = super::reports::staff(&app, token, "first-contact figures").await?;
+    let (by, only) = if who.supervisor {
+        (params.by.unwrap_or(By::Clerk), None)
+    } else {
+        (By::Clerk, Some(who.clerk.to_string()))
     };
-    let events = app
-        .log_events(&[
-            "ticket_issued",
-            "ticket_called",
-            "ticket_transferred",
-            "notice_issued",
-            "ticket_finished",
-        ])
-        .await?;
-    let rows: Vec<_> =
-        hallq_core::first_contact::figures(&app.hall.hall, &events, params.from, params.to, by)
-            .into_iter()
-            .filter(|f| only.as_ref().is_none_or(|me| &f.key == me))
-            .collect();
+    let hall = app.hall.hall.clone();
+    let rows: Vec<_> = app
+        .projections
+        .read(|p| hallq_core::first_contact::figures_of(&hall, p, params.from, params.to, by))
+        .await?
+        .into_iter()
+        .filter(|f| only.as_ref().is_none_or(|me| &f.key == me))
+        .collect();
     Ok(Json(
         json!({ "from": params.from, "to": params.to, "by": by, "figures": rows }),
     ))

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod handlers;
 pub mod pages;
 pub mod ratings;
+pub mod reports;
 pub mod stream;
 
 use crate::actor::HallHandle;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// How long a device may be without any stream before it is reported offline: a display
     /// that reconnects after a controller restart or a network blip is not news.
     pub offline_grace: std::time::Duration,
+    /// The report projection (reports, figures, the board's charts).
+    pub projections: crate::projection::Projections,
 }
 
 impl AppState {
@@ -107,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/alerts", get(alerts::list))
         .route("/api/v1/figures/today", get(alerts::today))
         .route("/api/v1/figures/first-contact", get(alerts::first_contact))
+        .route("/api/v1/figures/board", get(reports::board))
+        .route("/api/v1/reports/{period}", get(reports::report))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
         .route("/api/v1/cases/{case}/{action}", post(cases::act))
         .route("/api/v1/windows/{n}/rating", get(ratings::pad_view))

@@ -412,7 +412,7 @@ pub struct FiguresParams {
 }
 
 /// `GET /api/v1/ratings/figures?from=&to=&by=`: 满意率, 主动评价率, bad ratings and their fixes on
-/// time, per window, clerk, unit or day — folded from the event log. Supervisors see every
+/// time, per window, clerk, unit or day — from the report projection of the event log. Supervisors see every
 /// group; a clerk sees only their own figures (raters are never named anywhere).
 pub async fn figures(
     State(app): State<AppState>,
@@ -420,38 +420,21 @@ pub async fn figures(
     params: Result<QueryParams<FiguresParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let QueryParams(params) = params?;
-    let (by, only) = match app.hall.who(token).await? {
-        hallq_core::Actor::Clerk { clerk, .. } => {
-            let supervisor = app
-                .hall
-                .hall
-                .clerks
-                .get(&clerk)
-                .is_some_and(|c| matches!(c.role, Role::Supervisor | Role::Admin));
-            if supervisor {
-                (
-                    params.by.unwrap_or(hallq_core::rating::GroupBy::Window),
-                    None,
-                )
-            } else {
-                (hallq_core::rating::GroupBy::Clerk, Some(clerk.to_string()))
-            }
-        }
-        _ => return Err(ApiError::forbidden("rating figures are for staff sessions")),
+    use hallq_core::rating::GroupBy;
+    let who = super::reports::staff(&app, token, "rating figures").await?;
+    let (by, only) = if who.supervisor {
+        (params.by.unwrap_or(GroupBy::Window), None)
+    } else {
+        (GroupBy::Clerk, Some(who.clerk.to_string()))
     };
-    let events = app
-        .log_events(&[
-            "ticket_finished",
-            "ticket_rated",
-            "rectification_opened",
-            "rectification_progressed",
-        ])
-        .await?;
-    let rows: Vec<_> =
-        hallq_core::rating::figures(&app.hall.hall, &events, params.from, params.to, by)
-            .into_iter()
-            .filter(|f| only.as_ref().is_none_or(|me| &f.key == me))
-            .collect();
+    let hall = app.hall.hall.clone();
+    let rows: Vec<_> = app
+        .projections
+        .read(|p| hallq_core::rating::figures_of(&hall, p, params.from, params.to, by))
+        .await?
+        .into_iter()
+        .filter(|f| only.as_ref().is_none_or(|me| &f.key == me))
+        .collect();
     Ok(Json(
         json!({ "from": params.from, "to": params.to, "by": by, "figures": rows }),
     ))

@@ -1,0 +1,188 @@
+//! Reports (日统计, 周通报, 月汇总) and the supervisor board's charts, from the report projection.
+
+use super::AppState;
+use super::extract::Bearer;
+use crate::problem::ApiError;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hallq_core::hall::Role;
+use hallq_core::ids::ClerkId;
+use hallq_core::report::{Period, Report};
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A signed-in staff member and whether they are a supervisor (or admin).
+pub struct Staff {
+    pub clerk: ClerkId,
+    pub supervisor: bool,
+}
+
+/// Staff sessions only (devices and citizens are refused with `what` in the detail).
+pub async fn staff(app: &AppState, token: Option<String>, what: &str) -> Result<Staff, ApiError> {
+    match app.hall.who(token).await? {
+        hallq_core::Actor::Clerk { clerk, .. } => {
+            let supervisor = app
+                .hall
+                .hall
+                .clerks
+                .get(&clerk)
+                .is_some_and(|c| matches!(c.role, Role::Supervisor | Role::Admin));
+            Ok(Staff { clerk, supervisor })
+        }
+        _ => Err(ApiError::forbidden(format!(
+            "{what} are for staff sessions"
+        ))),
+    }
+}
+
+/// How a report is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Html,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "json" => Some(Format::Json),
+            "html" => Some(Format::Html),
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    /// The report in this format.
+    pub fn render(self, report: &Report) -> Result<Vec<u8>, String> {
+        Ok(match self {
+            Format::Json => serde_json::to_vec_pretty(report).map_err(|e| e.to_string())?,
+            Format::Html => hallq_report::html(report).into_bytes(),
+            Format::Csv => hallq_report::csv(report).into_bytes(),
+            Format::Xlsx => hallq_report::xlsx(report).map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+/// The file name a report is saved under: `hallq-daily-2026-11-26.xlsx`.
+pub fn file_name(report: &Report, format: Format) -> String {
+    format!(
+        "hallq-{}-{}.{}",
+        report.period.as_str(),
+        report.from,
+        format.extension()
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ReportParams {
+    date: Option<Date>,
+    format: Option<String>,
+}
+
+/// `GET /api/v1/reports/{daily|weekly|monthly}?date=YYYY-MM-DD&format=json|html|csv|xlsx`
+/// (supervisors and admins): the report of the day, its week or its month (default: today),
+/// as of everything committed before the request.
+pub async fn report(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    params: Result<Query<ReportParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Path(period) = path?;
+    let Query(params) = params?;
+    let who = staff(&app, token, "reports").await?;
+    if !who.supervisor {
+        return Err(ApiError::forbidden(
+            "reports are for supervisors and admins",
+        ));
+    }
+    let period = Period::parse(&period).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_report",
+            "没有该报表 / No such report",
+            format!("no report {period:?}: daily, weekly or monthly"),
+        )
+    })?;
+    let format = match params.format.as_deref() {
+        None => Format::Json,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                "查询参数有误 / Invalid query",
+                format!("no format {f:?}: json, html, csv or xlsx"),
+            )
+        })?,
+    };
+    let hall = app.hall.hall.clone();
+    let date = params
+        .date
+        .unwrap_or_else(|| hall.calendar.business_day(app.clock.now()));
+    let report = app
+        .projections
+        .read(|p| p.report(&hall, period, date))
+        .await?;
+    let body = tokio::task::spawn_blocking(move || {
+        format
+            .render(&report)
+            .map(|body| (body, file_name(&report, format)))
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
+    .map_err(ApiError::internal)?;
+    let (body, name) = body;
+    let disposition = if matches!(format, Format::Csv | Format::Xlsx) {
+        format!("attachment; filename=\"{name}\"")
+    } else {
+        format!("inline; filename=\"{name}\"")
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/figures/board` (staff sessions): today's chart of people waiting by theme, the
+/// histogram of today's waits and each window's figures today.
+pub async fn board(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+) -> Result<Json<Value>, ApiError> {
+    staff(&app, token, "board figures").await?;
+    let hall = app.hall.hall.clone();
+    let now = app.clock.now();
+    let day = hall.calendar.business_day(now);
+    let board = app.projections.read(|p| p.board(&hall, day, now)).await?;
+    Ok(Json(
+        serde_json::to_value(board).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
+}

@@ -1,0 +1,128 @@
+//! The report projection, kept up to date beside the hall actor.
+//!
+//! A task folds the event log into a [`Projection`]: first everything already committed (on a
+//! blocking thread, while the hall already serves), then each committed batch as the actor
+//! announces it. It reads the events back from the log rather than taking them from the
+//! broadcast, so a lagging task never misses one, and the log stays the only source: the
+//! projection is the same as one rebuilt from scratch (`hallq report`). Readers wait until it
+//! has caught up with everything committed when they asked, so a report includes what a reply
+//! just promised.
+
+use crate::actor::HallHandle;
+use crate::problem::ApiError;
+use hallq_core::Hall;
+use hallq_core::report::Projection;
+use hallq_store::Reader;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How long a reader waits for the projection to catch up before it gives up (503).
+const CATCH_UP_WAIT: Duration = Duration::from_secs(30);
+/// Events read from the log at a time.
+const PAGE: usize = 5000;
+
+#[derive(Clone)]
+pub struct Projections {
+    projection: Arc<RwLock<Projection>>,
+    /// The seq the projection has folded in.
+    folded: watch::Receiver<u64>,
+    committed: watch::Receiver<u64>,
+}
+
+impl Projections {
+    /// Starts following the hall's log.
+    pub fn start(handle: &HallHandle) -> Projections {
+        let projection = Arc::new(RwLock::new(Projection::default()));
+        let (folded_tx, folded) = watch::channel(0);
+        let mut committed = handle.committed.clone();
+        let hall = handle.hall.clone();
+        let db = handle.db_path.clone();
+        let shared = projection.clone();
+        tokio::spawn(async move {
+            loop {
+                let (hall, db, shared) = (hall.clone(), db.clone(), shared.clone());
+                let caught_up =
+                    tokio::task::spawn_blocking(move || catch_up(&hall, &db, &shared)).await;
+                match caught_up {
+                    Ok(Ok(seq)) => {
+                        folded_tx.send_replace(seq);
+                    }
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "report projection cannot read the log");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    Err(_) => return,
+                }
+                // Wait for the next commit (or go again if one came while reading).
+                if *committed.borrow_and_update() <= *folded_tx.borrow()
+                    && committed.changed().await.is_err()
+                {
+                    return;
+                }
+            }
+        });
+        Projections {
+            projection,
+            folded,
+            committed: handle.committed.clone(),
+        }
+    }
+
+    /// Runs `f` on the projection once it includes every event committed before this call.
+    pub async fn read<R>(&self, f: impl FnOnce(&Projection) -> R) -> Result<R, ApiError> {
+        let target = *self.committed.borrow();
+        let mut folded = self.folded.clone();
+        tokio::time::timeout(CATCH_UP_WAIT, folded.wait_for(|&seq| seq >= target))
+            .await
+            .map_err(|_| ApiError::unavailable())?
+            .map_err(|_| ApiError::unavailable())?;
+        let p = self
+            .projection
+            .read()
+            .map_err(|_| ApiError::internal("report projection poisoned"))?;
+        Ok(f(&p))
+    }
+}
+
+/// Folds every event after the projection's seq, page by page; returns the seq reached.
+fn catch_up(
+    hall: &Hall,
+    db: &Path,
+    shared: &RwLock<Projection>,
+) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+    let reader = Reader::open(db)?;
+    loop {
+        let after = shared.read().map_err(|_| "poisoned")?.seq;
+        let page = read_page(&reader, after)?;
+        let mut p = shared.write().map_err(|_| "poisoned")?;
+        for env in &page {
+            p.apply(hall, env);
+        }
+        if page.len() < PAGE {
+            return Ok(p.seq);
+        }
+    }
+}
+
+fn read_page(
+    reader: &Reader,
+    after: u64,
+) -> Result<Vec<hallq_core::Envelope>, Box<dyn std::error::Error + Send + Sync>> {
+    reader
+        .events_after(after, PAGE)?
+        .iter()
+        .map(|row| Ok(serde_json::from_str(&row.body)?))
+        .collect()
+}
+
+/// A projection rebuilt from scratch from the log at `db` (the `hallq report` command).
+pub fn rebuild(
+    hall: &Hall,
+    db: &Path,
+) -> Result<Projection, Box<dyn std::error::Error + Send + Sync>> {
+    let shared = RwLock::new(Projection::default());
+    catch_up(hall, db, &shared)?;
+    Ok(shared.into_inner().map_err(|_| "poisoned")?)
+}
