@@ -1,8 +1,16 @@
 // The supervisor's live dashboard (值班长看板), /supervisor, 1920×1080: today's figures as big
-// tiles, the queues, the windows and the alerts (acknowledge with one click). Sign-in without a
-// window (a dashboard session, token kept in sessionStorage). Live over the event stream: every
-// event asks for a re-read (at most twice a second, one read at a time), and every 15 s anyway;
-// a reconnecting banner while the stream is away.
+// tiles, the queues, the windows (service timer, mean service and satisfaction today, each
+// strip's LED preview), the alerts (acknowledge with one click), the time limits (限时办结) and
+// two hand-drawn SVG charts (people waiting by theme through the day, today's waits). Sign-in
+// without a window (a dashboard session, token kept in sessionStorage). Live over the event
+// stream: every event asks for a re-read (at most twice a second, one read at a time), and
+// every 15 s anyway; a reconnecting banner while the stream is away.
+//
+// Reads: /live, /figures/today and /alerts make the board (any failure: the banner); /cases and
+// /figures/board only feed their panels (a failure shows "—" there and nothing else changes).
+// The service timers and the clock count on the controller's clock: read once at the start,
+// then kept by the `at` of each event (a wall PC's clock may be off, and tests run the
+// controller on a test clock).
 
 import { Api, ApiError, newKey } from '/ui/common/api.js';
 import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
@@ -14,6 +22,29 @@ const LANG_KEY = 'hallq.supervisor.lang';
 const POLL_MS = 15000;
 /** Re-reads on events: at most one per this many ms (≤ 2/s). */
 const REFRESH_MS = 500;
+/** `/api/v1/figures/board` folds the day: read it at most once per this many ms (trailing). */
+const BOARD_MS = 2000;
+/** The LED previews: `scale=2` is 320×64, shown at half size on the board. */
+const LED_SCALE = 2;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Line colours of the theme series (in the hall's theme order), each with its own dash so
+    that colour is never the only cue. */
+const SERIES_STYLE = [
+  { color: '#0b4ea2', dash: '' },
+  { color: '#c25400', dash: '10 6' },
+  { color: '#0f7b45', dash: '2 5' },
+  { color: '#7b3fa0', dash: '14 4 3 4' },
+  { color: '#4b5563', dash: '6 4' },
+];
+/** The time-limit buckets by working days left (`data-days-left`). */
+const BUCKETS = [
+  ['overdue', (d) => d < 0],
+  ['0', (d) => d === 0],
+  ['1', (d) => d === 1],
+  ['2', (d) => d === 2],
+  ['3-5', (d) => d >= 3 && d <= 5],
+  ['6+', (d) => d > 5],
+];
 
 const dict = {
   'app.title': { zh: '值班长看板', en: 'Supervisor dashboard' },
@@ -50,10 +81,10 @@ const dict = {
   'unit.min': { zh: '分钟', en: 'min' },
   'queues.title': { zh: '各业务排队', en: 'Queues' },
   'queues.queue': { zh: '业务', en: 'Service' },
-  'queues.waiting': { zh: '等候人数', en: 'Waiting' },
-  'queues.longest': { zh: '最长等候', en: 'Longest wait' },
-  'queues.est': { zh: '预计等候', en: 'Est. wait' },
-  'queues.issued': { zh: '今日取号', en: 'Issued today' },
+  'queues.waiting': { zh: '等候', en: 'Waiting' },
+  'queues.longest': { zh: '最长等候', en: 'Longest' },
+  'queues.est': { zh: '预计等候', en: 'Est.' },
+  'queues.issued': { zh: '取号', en: 'Issued' },
   'queues.busy': { zh: '排队较多', en: 'Busy' },
   'min.n': { zh: '{m} 分钟', en: '{m} min' },
   'windows.title': { zh: '各窗口状态', en: 'Windows' },
@@ -61,8 +92,14 @@ const dict = {
   'windows.state': { zh: '状态', en: 'State' },
   'windows.clerk': { zh: '工作人员', en: 'Clerk' },
   'windows.ticket': { zh: '当前号', en: 'Ticket' },
-  'windows.since': { zh: '起始时间', en: 'Since' },
-  'windows.served': { zh: '今日办结', en: 'Served today' },
+  'windows.since': { zh: '起始', en: 'Since' },
+  'windows.served': { zh: '办结', en: 'Served' },
+  'windows.timer': { zh: '计时', en: 'Timer' },
+  'windows.mean': { zh: '平均办理', en: 'Avg service' },
+  'windows.satisfaction': { zh: '满意率', en: 'Satisfied' },
+  'windows.led': { zh: '窗口屏', en: 'LED strip' },
+  'windows.led_alt': { zh: '{w} 号窗口屏', en: 'Window {w} LED strip' },
+  'windows.timer_title': { zh: '自叫号或开始办理起的时长', en: 'Since the call or the start of service' },
   'windows.no': { zh: '{w} 号窗口', en: 'Window {w}' },
   'state.closed': { zh: '未开放', en: 'Closed' },
   'state.idle': { zh: '空闲', en: 'Idle' },
@@ -98,6 +135,33 @@ const dict = {
   'd.print_failed': { zh: '{number} 号小票未打印', en: 'Ticket {number} was not printed' },
   'd.device_offline': { zh: '{device} 离线', en: '{device} offline' },
   'd.device_printer': { zh: '{device} 打印机：{printer}', en: '{device} printer: {printer}' },
+  'tl.title': { zh: '限时办结', en: 'Time limits' },
+  'tl.rate': { zh: '按时办结率 {p}', en: 'On time {p}' },
+  'tl.summary': { zh: '在办 {open} 件 · 逾期 {overdue} 件 · 已办结 {completed} 件', en: '{open} open · {overdue} overdue · {completed} completed' },
+  'tl.b.overdue': { zh: '已逾期', en: 'Overdue' },
+  'tl.b.0': { zh: '今日到期', en: 'Today' },
+  'tl.b.1': { zh: '剩 1 天', en: '1 day' },
+  'tl.b.2': { zh: '剩 2 天', en: '2 days' },
+  'tl.b.3-5': { zh: '3–5 天', en: '3–5 d' },
+  'tl.b.6+': { zh: '5 天以上', en: '> 5 d' },
+  'tl.b.title': { zh: '在办件按剩余工作日分组', en: 'Open cases by working days left' },
+  'tl.case': { zh: '办件编号', en: 'Case' },
+  'tl.item': { zh: '事项', en: 'Item' },
+  'tl.window': { zh: '窗口', en: 'Window' },
+  'tl.due': { zh: '承诺期限', en: 'Due' },
+  'tl.over': { zh: '逾期', en: 'Over' },
+  'tl.days_over': { zh: '{n} 天', en: '{n} d' },
+  'tl.days_over_title': { zh: '逾期 {n} 个工作日', en: '{n} working days overdue' },
+  'tl.none': { zh: '没有逾期办件', en: 'No overdue cases' },
+  'tl.unavailable': { zh: '办件数据暂不可用', en: 'Case figures unavailable' },
+  'chart.waiting': { zh: '各主题等候人数', en: 'People waiting by theme' },
+  'chart.step': { zh: '每 {m} 分钟', en: 'every {m} min' },
+  'chart.peak': { zh: '峰值 {n} 人（{t}）', en: 'peak {n} at {t}' },
+  'chart.waits': { zh: '今日等候时长', en: "Today's waits" },
+  'chart.waits_aside': { zh: '人数 · 横轴为等候分钟', en: 'people · minutes waited' },
+  'chart.target': { zh: '目标 {m} 分钟', en: 'target {m} min' },
+  'chart.empty': { zh: '今日暂无数据', en: 'No data yet today' },
+  'chart.unavailable': { zh: '图表数据暂不可用', en: 'Chart data unavailable' },
 };
 
 const i18n = new I18n(dict, storedLang(LANG_KEY));
@@ -112,6 +176,15 @@ const state = {
   figures: null,
   alerts: null,
   acking: new Set(),
+  cases: null,
+  board: null,
+  boardAt: 0,
+  boardTimer: null,
+  /** window number → {img, key}: one <img> per window, reloaded only when its strip changes. */
+  leds: new Map(),
+  ledVersion: 0,
+  /** The controller's clock minus this PC's, in ms (null: not known yet, use this PC's). */
+  clockOffset: null,
   ok: true,
   updatedAt: null,
   pollTimer: null,
@@ -219,8 +292,12 @@ function stopLive() {
   if (stream) stream.stop();
   stream = null;
   clearInterval(state.pollTimer);
-  state.pollTimer = null;
-  state.live = state.figures = state.alerts = null;
+  clearTimeout(state.boardTimer);
+  state.pollTimer = state.boardTimer = null;
+  state.live = state.figures = state.alerts = state.cases = state.board = null;
+  state.boardAt = 0;
+  // The previews carry the session's token: never reuse them for another session.
+  state.leds.clear();
   state.ok = true;
   updateBanner();
 }
@@ -231,18 +308,22 @@ function stopLive() {
 
 const refresh = singleFlight(async () => {
   if (!state.session) return;
+  // The panels' own reads go alongside; they never fail the board.
+  const extras = readExtras();
   try {
     const [live, figures, alerts] = await Promise.all([
       state.api.get('/api/v1/live'),
       state.api.get('/api/v1/figures/today'),
       state.api.get('/api/v1/alerts'),
     ]);
+    await extras;
     if (!state.session) return;
     state.live = live;
     state.figures = figures;
     state.alerts = alerts;
+    if (live && live.now) syncClock(live.now);
     state.ok = true;
-    state.updatedAt = new Date().toISOString();
+    state.updatedAt = new Date(serverNow()).toISOString();
     render();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
@@ -256,11 +337,53 @@ const refresh = singleFlight(async () => {
 
 const refreshSoon = throttle(() => refresh(), REFRESH_MS);
 
+/**
+ * `/api/v1/cases` on every read; `/api/v1/figures/board` at most once per BOARD_MS, with one
+ * trailing read so the last change is always drawn. A failed read leaves its panels at "—".
+ */
+async function readExtras() {
+  const wait = state.boardAt + BOARD_MS - Date.now();
+  const wantBoard = wait <= 0;
+  if (!wantBoard && !state.boardTimer) {
+    state.boardTimer = setTimeout(() => {
+      state.boardTimer = null;
+      refresh();
+    }, wait);
+  }
+  const [cases, board] = await Promise.allSettled([
+    state.api.get('/api/v1/cases'),
+    wantBoard ? state.api.get('/api/v1/figures/board') : null,
+  ]);
+  if (!state.session) return;
+  state.cases = cases.status === 'fulfilled' ? cases.value : null;
+  if (wantBoard) {
+    state.boardAt = Date.now();
+    state.board = board.status === 'fulfilled' ? board.value : null;
+    if (state.board && state.board.now) syncClock(state.board.now);
+  }
+}
+
+/** The controller's clock, as far as this page knows it (ms since the epoch). */
+function serverNow() {
+  return Date.now() + (state.clockOffset ?? 0);
+}
+
+/** Takes the controller's time `iso` as now. */
+function syncClock(iso) {
+  const t = Date.parse(iso);
+  if (Number.isFinite(t)) state.clockOffset = t - Date.now();
+}
+
 function startStream(after) {
   stream = new EventStream({
     after,
     path: (a) => `/api/v1/stream?after=${a}&token=${encodeURIComponent(state.session.token)}`,
-    onEvent: () => refreshSoon(),
+    onEvent: (ev) => {
+      // An event was committed a moment ago: its `at` is the controller's clock now (after a
+      // reconnect the missed ones come first and are older; the next live one corrects it).
+      if (ev && ev.at) syncClock(ev.at);
+      refreshSoon();
+    },
     onState: (s, info) => {
       // 4001: the session ended (signed out elsewhere): do not reconnect with it.
       if (s === 'reconnecting' && info && info.code === 4001) {
@@ -326,6 +449,8 @@ function render() {
   renderQueues();
   renderWindows();
   renderAlerts();
+  renderTimeLimits();
+  renderCharts();
   $('updated').textContent = state.updatedAt ? i18n.t('updated', { t: localTime(state.updatedAt, state.tz) }) : '';
 }
 
@@ -382,27 +507,106 @@ function renderQueues() {
   $('queues').replaceChildren(...rows);
 }
 
+function clerkName(id) {
+  const c = id && state.hall && (state.hall.clerks || []).find((x) => x.id === id);
+  return c ? c.name : id;
+}
+
+/** An empty cell's dash, never bold. */
+const nil = () => h('span', { class: 'nil' }, '—');
+
+/** mm:ss (minutes keep counting past 59). */
+function mmss(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}
+
+/** The board's report row of window `n` (none: nothing happened there today). */
+function windowRow(n) {
+  const rows = state.board && state.board.windows;
+  return rows ? rows.find((r) => r.key === String(n)) || null : null;
+}
+
+/**
+ * Window `w`'s LED preview: one <img> per window kept across renders, its `src` changed only
+ * when what the strip shows changes (state, ticket, away message), so a re-read costs nothing.
+ * The endpoint takes any token, in the query for an <img>.
+ */
+function ledPreview(w) {
+  let entry = state.leds.get(w.window);
+  if (!entry) {
+    const img = h('img', {
+      class: 'led-preview',
+      dataset: { window: String(w.window) },
+      width: 140,
+      height: 28,
+      decoding: 'async',
+    });
+    img.addEventListener('load', () => img.classList.remove('broken'));
+    img.addEventListener('error', () => img.classList.add('broken'));
+    entry = { img, key: null };
+    state.leds.set(w.window, entry);
+  }
+  const key = [w.state, w.ticket || '', w.pause_reason || '', w.back_at || ''].join('|');
+  if (entry.key !== key) {
+    entry.key = key;
+    state.ledVersion += 1;
+    const token = encodeURIComponent(state.session.token);
+    entry.img.src = `/api/v1/windows/${w.window}/led.png?scale=${LED_SCALE}&token=${token}&v=${state.ledVersion}`;
+  }
+  entry.img.alt = i18n.t('windows.led_alt', { w: w.window });
+  return entry.img;
+}
+
 function renderWindows() {
   const rows = (state.live.windows || []).map((w) => {
     const cfg = state.hall && state.hall.windows.find((c) => c.number === w.window);
+    const row = windowRow(w.window);
+    const timed = (w.state === 'serving' || w.state === 'called') && w.since;
+    const mean = row && row.service ? row.service.mean_s : null;
+    const sat = row ? row.satisfaction_permille : null;
     return h(
       'tr',
       { class: `win-${w.state}`, dataset: { window: String(w.window), state: w.state } },
-      h('td', { title: cfg ? i18n.pick(cfg, 'name') : null }, h('b', null, i18n.t('windows.no', { w: w.window }))),
+      h('td', { title: cfg ? i18n.pick(cfg, 'name') : null }, h('span', { class: 'win-no' }, i18n.t('windows.no', { w: w.window }))),
       h(
         'td',
-        null,
+        { class: 'state-cell' },
         h('span', { class: `state state-${w.state}` }, i18n.t(`state.${w.state}`)),
-        w.state === 'paused' && w.pause_reason ? h('small', { class: 'reason' }, ` ${w.pause_reason}`) : null,
+        w.state === 'paused' && w.pause_reason ? h('small', { class: 'reason', title: w.pause_reason }, ` ${w.pause_reason}`) : null,
         w.held && w.held.length ? h('small', { class: 'held' }, ` ${i18n.t('windows.held', { n: w.held.join(' ') })}`) : null,
       ),
-      h('td', null, w.clerk || '—'),
-      h('td', { class: 'ticket' }, w.ticket || '—'),
-      h('td', null, w.since ? localTime(w.since, state.tz) : '—'),
+      h('td', { class: 'clerk', title: w.clerk || null }, w.clerk ? clerkName(w.clerk) : nil()),
+      h('td', { class: 'ticket' }, w.ticket || nil()),
+      h(
+        'td',
+        { class: 'num timer' },
+        timed
+          ? h(
+              'span',
+              { dataset: { serviceTimer: w.since }, title: i18n.t('windows.timer_title') },
+              mmss(serverNow() - Date.parse(w.since)),
+            )
+          : nil(),
+      ),
+      h('td', { class: 'num' }, w.since ? localTime(w.since, state.tz) : '—'),
       h('td', { class: 'num' }, String(w.served_today ?? 0)),
+      h('td', { class: 'num', dataset: { meanService: String(w.window) } }, mean == null ? '—' : i18n.t('min.n', { m: mins(mean) })),
+      h('td', { class: 'num', dataset: { satisfaction: String(w.window) } }, sat == null ? '—' : `${pct(sat)}%`),
+      h('td', { class: 'led' }, ledPreview(w)),
     );
   });
   $('windows').replaceChildren(...rows);
+}
+
+/** Re-counts the service timers in place (every second; no re-render). */
+function tickTimers() {
+  const now = serverNow();
+  for (const el of document.querySelectorAll('[data-service-timer]')) {
+    el.textContent = mmss(now - Date.parse(el.dataset.serviceTimer));
+  }
 }
 
 function alertDetail(a) {
@@ -471,8 +675,285 @@ function renderAlerts() {
   );
 }
 
+// ---- time limits (限时办结) --------------------------------------------------------------------
+
+function itemName(code) {
+  const item = state.hall && (state.hall.items || []).find((i) => i.code === code);
+  return item ? i18n.pick(item, 'name') : code;
+}
+
+/** "11-25" for a business day "2026-11-25". */
+const shortDate = (day) => (day && day.length === 10 ? day.slice(5) : day || '—');
+
+function renderTimeLimits() {
+  const data = state.cases;
+  const open = data ? (data.cases || []).filter((c) => !c.completed_on) : [];
+  const counts = BUCKETS.map(([, test]) => open.filter((c) => test(c.days_left)).length);
+  const top = Math.max(1, ...counts);
+  $('tl-strip').replaceChildren(
+    ...BUCKETS.map(([id], i) =>
+      h(
+        'div',
+        {
+          class: `tl-bucket${counts[i] && i < 2 ? ` hot hot-${id}` : ''}`,
+          title: i18n.t('tl.b.title'),
+          dataset: { daysLeft: id, count: data ? String(counts[i]) : '' },
+        },
+        h('b', { class: 'tl-count' }, data ? String(counts[i]) : '—'),
+        h('span', { class: 'tl-bar' }, h('span', { style: `width:${data ? (100 * counts[i]) / top : 0}%` })),
+        h('span', { class: 'tl-label' }, i18n.t(`tl.b.${id}`)),
+      ),
+    ),
+  );
+  $('tl-rate').textContent = i18n.t('tl.rate', {
+    p: data && data.on_time_permille != null ? `${pct(data.on_time_permille)}%` : '—',
+  });
+  $('tl-rate').dataset.permille = data && data.on_time_permille != null ? String(data.on_time_permille) : '';
+  $('tl-summary').textContent = data
+    ? i18n.t('tl.summary', { open: data.open ?? open.length, overdue: data.overdue ?? counts[0], completed: data.completed ?? 0 })
+    : i18n.t('tl.unavailable');
+  $('tl-summary').classList.toggle('unavailable', !data);
+  const overdue = data ? (data.cases || []).filter((c) => c.overdue) : [];
+  const list = $('overdue-list');
+  if (!data || !overdue.length) {
+    list.replaceChildren(
+      h(
+        'tr',
+        { class: 'none' },
+        h(
+          'td',
+          { colspan: 5 },
+          data ? h('span', { class: 'ok', html: icons.check }) : null,
+          data ? i18n.t('tl.none') : '—',
+        ),
+      ),
+    );
+    return;
+  }
+  list.replaceChildren(
+    ...overdue.map((c) =>
+      h(
+        'tr',
+        { dataset: { case: c.case, daysOver: String(-c.days_left) } },
+        h('td', { class: 'case-no' }, c.case),
+        h('td', { class: 'item', title: itemName(c.item) }, itemName(c.item)),
+        h('td', { class: 'num' }, String(c.window)),
+        h('td', { class: 'num' }, shortDate(c.due)),
+        h('td', { class: 'num over', title: i18n.t('tl.days_over_title', { n: Math.max(1, -c.days_left) }) }, i18n.t('tl.days_over', { n: Math.max(1, -c.days_left) })),
+      ),
+    ),
+  );
+}
+
+// ---- charts (hand-written SVG) ---------------------------------------------------------------
+
+/** Builds an SVG element: `svg('line', {x1: 0, …}, children…)`. */
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== null && v !== undefined && v !== false) el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** Ticks 0…top for counts up to `max`: whole steps of 1, 2, 5 × 10ⁿ, about `n` of them. */
+function countTicks(max, n = 4) {
+  if (max <= 0) return { top: 1, step: 1 };
+  const raw = max / n;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw));
+  return { top: Math.ceil(max / step) * step, step };
+}
+
+/** A message in place of a chart ("—" when the data could not be read). */
+function chartNote(box, text, unavailable) {
+  box.replaceChildren(h('div', { class: `chart-note${unavailable ? ' unavailable' : ''}` }, unavailable ? h('b', null, '—') : null, text));
+}
+
+/** The chart box's size in CSS pixels: the SVG is drawn 1:1, so text stays crisp. */
+function chartSize(box) {
+  return { W: Math.max(200, Math.floor(box.clientWidth)), H: Math.max(120, Math.floor(box.clientHeight)) };
+}
+
+function renderCharts() {
+  renderWaitingChart();
+  renderWaitsChart();
+}
+
+/** Horizontal grid lines and count labels on the left. */
+function yGrid(g, { left, right, y, top, step }) {
+  for (let v = 0; v <= top; v += step) {
+    g.append(
+      svg('line', { class: v === 0 ? 'axis' : 'gridline', x1: left, x2: right, y1: y(v), y2: y(v) }),
+      svg('text', { class: 'tick y-tick', x: left - 8, y: y(v), 'text-anchor': 'end', 'dominant-baseline': 'middle' }, String(v)),
+    );
+  }
+}
+
+/** (a) People waiting by theme through the day: one line per theme that had anyone waiting. */
+function renderWaitingChart() {
+  const box = $('chart-waiting');
+  const legend = $('chart-waiting-legend');
+  const data = state.board && state.board.waiting;
+  $('chart-waiting-aside').textContent = data ? i18n.t('chart.step', { m: data.step_minutes }) : '';
+  if (!data) {
+    legend.replaceChildren();
+    return chartNote(box, i18n.t('chart.unavailable'), true);
+  }
+  const times = data.times || [];
+  const themes = (state.hall && state.hall.themes) || [];
+  const series = (data.series || [])
+    .map((s) => {
+      const at = themes.findIndex((t) => t.id === s.theme);
+      return { ...s, style: SERIES_STYLE[(at < 0 ? themes.length : at) % SERIES_STYLE.length] };
+    })
+    .filter((s) => (s.points || []).some((p) => p > 0));
+  legend.replaceChildren(
+    ...series.map((s) => {
+      const peak = Math.max(...s.points);
+      return h(
+        'li',
+        { dataset: { theme: s.theme } },
+        h('span', {
+          class: 'swatch',
+          html: `<svg viewBox="0 0 36 12" aria-hidden="true"><line x1="2" y1="6" x2="34" y2="6" stroke="${s.style.color}" stroke-width="4" stroke-dasharray="${s.style.dash}" stroke-linecap="round"/></svg>`,
+        }),
+        h('span', { class: 'legend-name' }, i18n.pick(s, 'name') || s.theme),
+        h('span', { class: 'legend-figs' }, i18n.t('chart.peak', { n: peak, t: times[s.points.indexOf(peak)] || '' })),
+      );
+    }),
+  );
+  if (!times.length || !series.length) return chartNote(box, i18n.t('chart.empty'), false);
+
+  const { W, H } = chartSize(box);
+  const left = 44;
+  const right = W - 22;
+  const top0 = 10;
+  const bottom = H - 30;
+  const max = Math.max(...series.flatMap((s) => s.points));
+  const { top, step } = countTicks(max);
+  const n = times.length;
+  const x = (i) => (n === 1 ? (left + right) / 2 : left + ((right - left) * i) / (n - 1));
+  const y = (v) => bottom - ((bottom - top0) * v) / top;
+  const root = svg('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'chart-svg' });
+  const grid = svg('g', { class: 'grid-lines' });
+  yGrid(grid, { left, right, y, top, step });
+  // Time labels: at most one per ~70 px, on round times (every 15, 30 min, 1, 2, 3, 4, 6 h).
+  const stepMin = data.step_minutes || 15;
+  const fit = Math.max(1, Math.floor((right - left) / 70));
+  const spanMin = [15, 30, 60, 120, 180, 240, 360].find((m) => m >= stepMin && m % stepMin === 0 && Math.ceil((n * stepMin) / m) <= fit);
+  const every = spanMin ? spanMin / stepMin : Math.ceil(n / fit);
+  const minuteOf = (t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+  const first = spanMin ? times.findIndex((t) => minuteOf(t) % spanMin === 0) : 0;
+  for (let i = Math.max(0, first) % every; i < n; i += every) {
+    grid.append(
+      svg('line', { class: 'x-mark', x1: x(i), x2: x(i), y1: bottom, y2: bottom + 5 }),
+      // The last label keeps inside the box.
+      svg('text', { class: 'tick x-tick', x: x(i), y: bottom + 20, 'text-anchor': x(i) + 22 > W ? 'end' : 'middle' }, times[i]),
+    );
+  }
+  root.append(grid);
+  for (const s of series) {
+    const pts = s.points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    const last = s.points.length - 1;
+    root.append(
+      svg(
+        'g',
+        { class: 'series', 'data-theme': s.theme },
+        svg('polyline', {
+          points: pts,
+          fill: 'none',
+          stroke: s.style.color,
+          'stroke-width': 3,
+          'stroke-dasharray': s.style.dash || null,
+          'stroke-linejoin': 'round',
+          'stroke-linecap': 'round',
+          'data-theme': s.theme,
+          'data-points': s.points.join(','),
+        }),
+        svg('circle', { cx: x(last), cy: y(s.points[last]), r: 5, fill: s.style.color, stroke: '#fff', 'stroke-width': 2 }),
+      ),
+    );
+  }
+  box.replaceChildren(root);
+}
+
+/** (b) Today's waits (issue to first call) in bins; the last bin is open-ended ("60+"). */
+function renderWaitsChart() {
+  const box = $('chart-waits');
+  const data = state.board && state.board.wait_histogram;
+  $('chart-waits-aside').textContent = data ? i18n.t('chart.waits_aside') : '';
+  if (!data) return chartNote(box, i18n.t('chart.unavailable'), true);
+  const bins = data.bins || [];
+  if (!bins.length || !bins.some((b) => b.count > 0)) return chartNote(box, i18n.t('chart.empty'), false);
+
+  const { W, H } = chartSize(box);
+  const left = 44;
+  const right = W - 14;
+  const top0 = 24;
+  const bottom = H - 30;
+  const { top, step } = countTicks(Math.max(...bins.map((b) => b.count)));
+  const n = bins.length;
+  const bw = (right - left) / n;
+  const y = (v) => bottom - ((bottom - top0) * v) / top;
+  const target = state.figures && state.figures.target_wait_minutes;
+  const root = svg('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'chart-svg' });
+  const grid = svg('g', { class: 'grid-lines' });
+  yGrid(grid, { left, right, y, top, step });
+  root.append(grid);
+  const bars = svg('g', { class: 'bars' });
+  // Edge labels every k bins so they never crowd; the open-ended last bin says "60+" under it.
+  const every = Math.max(1, Math.ceil(36 / bw));
+  bins.forEach((b, i) => {
+    const x0 = left + i * bw;
+    const late = target != null && b.from_min >= target;
+    const open = b.to_min == null;
+    bars.append(
+      svg('rect', {
+        class: `bar${late ? ' late' : ''}`,
+        x: (x0 + 2).toFixed(1),
+        y: y(b.count).toFixed(1),
+        width: Math.max(1, bw - 4).toFixed(1),
+        height: (bottom - y(b.count)).toFixed(1),
+        'data-from': b.from_min,
+        'data-to': open ? '' : b.to_min,
+        'data-count': b.count,
+      }),
+    );
+    if (b.count > 0) {
+      bars.append(svg('text', { class: 'bar-count', x: x0 + bw / 2, y: y(b.count) - 6, 'text-anchor': 'middle' }, String(b.count)));
+    }
+    if (open) {
+      bars.append(svg('text', { class: 'tick x-tick', x: x0 + bw / 2, y: bottom + 20, 'text-anchor': 'middle' }, `${b.from_min}+`));
+    } else if (i % every === 0) {
+      bars.append(
+        svg('line', { class: 'x-mark', x1: x0, x2: x0, y1: bottom, y2: bottom + 5 }),
+        svg('text', { class: 'tick x-tick', x: x0, y: bottom + 20, 'text-anchor': 'middle' }, String(b.from_min)),
+      );
+    }
+  });
+  root.append(bars);
+  const tb = bins.findIndex((b) => b.from_min === target);
+  if (tb > 0) {
+    const tx = left + tb * bw;
+    root.append(
+      svg(
+        'g',
+        { class: 'target' },
+        svg('line', { x1: tx, x2: tx, y1: top0 - 14, y2: bottom }),
+        svg('text', { x: tx + 6, y: top0 - 6 }, i18n.t('chart.target', { m: target })),
+      ),
+    );
+  }
+  box.replaceChildren(root);
+}
+
 function renderClock() {
-  const now = new Date().toISOString();
+  const now = new Date(serverNow()).toISOString();
   $('clock').textContent = state.tz ? localTime(now, state.tz, true) : '';
 }
 
@@ -518,7 +999,15 @@ async function boot() {
   state.tz = state.hall.calendar.time_zone;
   $('hall-name').textContent = i18n.pick(state.hall.hall, 'name');
   renderClock();
-  setInterval(renderClock, 1000);
+  setInterval(() => {
+    renderClock();
+    tickTimers();
+  }, 1000);
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => state.live && renderCharts(), 150);
+  });
   window.addEventListener('online', () => stream && stream.reconnectNow());
 
   const saved = loadSession();
