@@ -170,25 +170,18 @@ async fn the_export_maps_each_level_to_both_code_orders_as_json_and_csv() {
         for action in ["call-next", "start", "finish"] {
             assert_eq!(hall.act(&token, 1, action, json!({})).await.0, 200);
         }
+        // A comment that a spreadsheet would run as a formula.
+        let comment = (level == "very_dissatisfied").then_some("=1+2 等了很久");
         let (s, r) = hall
             .post(
                 "/api/v1/ratings",
                 Some("demo-pad"),
-                json!({"window": 1, "level": level}),
+                json!({"window": 1, "level": level, "comment": comment}),
             )
             .await;
         assert_eq!(s, 201, "{r}");
     }
-    let boss = {
-        let (_, b) = hall
-            .post(
-                "/api/v1/session",
-                None,
-                json!({"clerk": "super", "password": "demo"}),
-            )
-            .await;
-        b["token"].as_str().unwrap().to_owned()
-    };
+    let boss = hall.sign_in_supervisor().await;
     let (s, p) = hall
         .get(
             "/api/v1/ratings/export?from=2026-11-26&to=2026-11-26",
@@ -239,6 +232,7 @@ async fn the_export_maps_each_level_to_both_code_orders_as_json_and_csv() {
     assert_eq!(rows.len(), 5);
     assert!(rows[0].contains(",非常满意,5,"), "{}", rows[0]);
     assert!(rows[4].contains(",非常不满意,1,"), "{}", rows[4]);
+    assert!(rows[4].contains(",'=1+2 等了很久"), "inert: {}", rows[4]);
     // Another day: nothing.
     let (_, body) = hall
         .get(

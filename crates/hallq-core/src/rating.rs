@@ -84,13 +84,23 @@ impl RatingLevel {
         )
     }
 
-    pub fn name_zh(self) -> &'static str {
+    pub const fn name_zh(self) -> &'static str {
         match self {
             RatingLevel::VerySatisfied => "非常满意",
             RatingLevel::Satisfied => "满意",
             RatingLevel::BasicallySatisfied => "基本满意",
             RatingLevel::Dissatisfied => "不满意",
             RatingLevel::VeryDissatisfied => "非常不满意",
+        }
+    }
+
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            RatingLevel::VerySatisfied => "Very satisfied",
+            RatingLevel::Satisfied => "Satisfied",
+            RatingLevel::BasicallySatisfied => "Fairly satisfied",
+            RatingLevel::Dissatisfied => "Dissatisfied",
+            RatingLevel::VeryDissatisfied => "Very dissatisfied",
         }
     }
 }
@@ -152,6 +162,30 @@ pub enum RectificationState {
     Appealed,
     /// 申诉成立: the supervisor upheld the appeal; the rating no longer counts.
     AppealUpheld,
+}
+
+impl RectificationState {
+    pub const fn name_zh(self) -> &'static str {
+        match self {
+            RectificationState::Open => "待整改",
+            RectificationState::VisitedBack => "已回访",
+            RectificationState::Rectified => "已整改",
+            RectificationState::Closed => "已销号",
+            RectificationState::Appealed => "申诉中",
+            RectificationState::AppealUpheld => "申诉成立",
+        }
+    }
+
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            RectificationState::Open => "Open",
+            RectificationState::VisitedBack => "Visited back",
+            RectificationState::Rectified => "Rectified",
+            RectificationState::Closed => "Closed",
+            RectificationState::Appealed => "Under appeal",
+            RectificationState::AppealUpheld => "Appeal upheld",
+        }
+    }
 }
 
 /// What someone does to a fix.

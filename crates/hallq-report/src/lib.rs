@@ -32,6 +32,6 @@ mod to_csv;
 mod to_html;
 mod to_xlsx;
 
-pub use to_csv::csv;
+pub use to_csv::{csv, inert, text_field};
 pub use to_html::html;
 pub use to_xlsx::xlsx;

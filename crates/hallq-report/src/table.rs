@@ -2,8 +2,9 @@
 //! getter from a row to a [`Cell`]. CSV, XLSX and HTML render the same [`Table`]s; only the way
 //! a cell is written differs.
 
+use hallq_core::rating::RatingLevel;
 use hallq_core::report::{
-    BadRating, OverdueCase, RankEntry, Ranking, Report, Row, Warning, WarningKind,
+    BadRating, OverdueCase, RankEntry, RankUnit, Ranking, Report, Row, Warning, WarningKind,
 };
 use std::borrow::Cow;
 
@@ -132,14 +133,17 @@ fn owned(s: String) -> Cell<'static> {
     Cell::Text(Cow::Owned(s))
 }
 
-/// The five rating levels of GB/T 39046, best first (code = index + 1).
-pub(crate) const LEVELS: [(&str, &str); 5] = [
-    ("非常满意", "Very satisfied"),
-    ("满意", "Satisfied"),
-    ("基本满意", "Fairly satisfied"),
-    ("不满意", "Dissatisfied"),
-    ("非常不满意", "Very dissatisfied"),
-];
+/// The five rating levels of GB/T 39046, best first (code = index + 1), zh and en.
+pub(crate) const LEVELS: [(&str, &str); 5] = {
+    let all = RatingLevel::ALL;
+    let mut out = [("", ""); 5];
+    let mut i = 0;
+    while i < 5 {
+        out[i] = (all[i].name_zh(), all[i].name_en());
+        i += 1;
+    }
+    out
+};
 
 use Kind::{Count, Days as D, Mixed, Permille as Pm, Seconds as S, Text as T};
 use Part::{Case, File, Key, Main, Queue, Rating, Under};
@@ -362,28 +366,12 @@ pub(crate) static RANKED: &[Column<Ranked>] = &[
     col("单位", "Unit", T, File, |r| Cell::Unit(r.value.unit())),
 ];
 
-/// The unit of a ranking's figure, which only its id tells (`window_satisfaction`, …).
-fn rank_unit(id: &str) -> Unit {
-    let rate = [
-        "satisfaction",
-        "rate",
-        "permille",
-        "on_time",
-        "one_visit",
-        "resolved_first",
-    ];
-    let time = ["wait", "service", "pause"];
-    if rate.iter().any(|w| id.contains(w)) {
-        Unit::Permille
-    } else if time.iter().any(|w| id.contains(w)) {
-        Unit::Seconds
-    } else {
-        Unit::None
-    }
-}
-
 pub(crate) fn ranked(ranking: &Ranking) -> Vec<Ranked> {
-    let unit = rank_unit(&ranking.id);
+    let unit = match ranking.unit {
+        RankUnit::Count => Unit::None,
+        RankUnit::Permille => Unit::Permille,
+        RankUnit::Seconds => Unit::Seconds,
+    };
     ranking
         .entries
         .iter()
@@ -405,6 +393,13 @@ pub(crate) static OVERDUE: &[Column<OverdueCase>] = &[
     col("办件编号", "Case", T, Main, |c| text(&c.case)),
     col("事项编码", "Item code", T, Main, |c| text(&c.item)),
     col("事项名称", "Item", T, Main, |c| text(&c.item_name_zh)),
+    col(
+        "事项名称（英文）",
+        "Item in English",
+        T,
+        Under,
+        |c| text(&c.item_name_en),
+    ),
     col("窗口", "Window", Count, Main, |c| int(c.window)),
     col("工作人员", "Clerk", T, Main, |c| text(&c.clerk)),
     col("受理日期", "Accepted", T, Main, |c| {
@@ -458,20 +453,14 @@ pub(crate) static BAD: &[Column<BadRating>] = &[
         }
     }),
     col("整改状态", "Fix state", T, Main, |b| {
-        b.fix_state
-            .as_deref()
-            .map_or(Cell::Empty, |s| text(fix_state(s).0))
+        b.fix_state.map_or(Cell::Empty, |s| text(s.name_zh()))
     }),
     col(
         "整改状态（英文）",
         "Fix state in English",
         T,
         Under,
-        |b| {
-            b.fix_state
-                .as_deref()
-                .map_or(Cell::Empty, |s| text(fix_state(s).1))
-        },
+        |b| b.fix_state.map_or(Cell::Empty, |s| text(s.name_en())),
     ),
     col("整改期限", "Fix due", T, Main, |b| {
         b.rectify_due.map_or(Cell::Empty, |d| owned(d.to_string()))
@@ -484,19 +473,6 @@ pub(crate) static BAD: &[Column<BadRating>] = &[
         }
     }),
 ];
-
-/// The names of a fix's state (`RectificationState` in snake case); unknown states as given.
-fn fix_state(state: &str) -> (&str, &str) {
-    match state {
-        "open" => ("待整改", "Open"),
-        "visited_back" => ("已回访", "Visited back"),
-        "rectified" => ("已整改", "Rectified"),
-        "closed" => ("已销号", "Closed"),
-        "appealed" => ("申诉中", "Under appeal"),
-        "appeal_upheld" => ("申诉成立", "Appeal upheld"),
-        other => (other, other),
-    }
-}
 
 pub(crate) static WARNINGS: &[Column<Warning>] = &[
     col("日期", "Day", T, Main, |w| owned(w.day.to_string())),
@@ -642,14 +618,6 @@ pub(crate) fn unit_text(unit: Unit, percent: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranking_units_follow_the_ranking_id() {
-        assert_eq!(rank_unit("window_served"), Unit::None);
-        assert_eq!(rank_unit("window_satisfaction"), Unit::Permille);
-        assert_eq!(rank_unit("clerk_one_visit"), Unit::Permille);
-        assert_eq!(rank_unit("window_wait"), Unit::Seconds);
-    }
 
     #[test]
     fn sheet_names_fit_excel() {

@@ -34,10 +34,29 @@ fn field(cell: &Cell) -> String {
     match cell {
         Cell::Int(n) | Cell::Seconds(n) => n.to_string(),
         Cell::Permille(n) | Cell::Days(n) => n.to_string(),
-        Cell::Text(t) => t.to_string(),
+        Cell::Text(t) => inert(t),
         Cell::Unit(u) => unit_text(*u, false).to_owned(),
         Cell::Empty => String::new(),
     }
+}
+
+/// Text a spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// CR) gets a leading apostrophe, so a pause reason or a name typed as `=HYPERLINK(…)` stays
+/// text when the file is opened (OWASP "CSV injection"). A lone `-` (the "none" group) is text
+/// already.
+pub fn inert(text: &str) -> String {
+    if text.len() > 1 && text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// One text field as written in any CSV file of the hall: inert, then quoted when needed.
+pub fn text_field(text: &str) -> String {
+    let mut out = String::new();
+    quote(&mut out, &inert(text));
+    out
 }
 
 fn line<S: AsRef<str>>(out: &mut String, fields: impl IntoIterator<Item = S>) {

@@ -500,12 +500,7 @@ impl Projection {
                     code: r.level.gbt_code(),
                     level_zh: r.level.name_zh().to_owned(),
                     reasons: r.reasons.clone(),
-                    fix_state: fix.map(|f| {
-                        serde_json::to_value(f.state)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    }),
+                    fix_state: fix.map(|f| f.state),
                     rectify_due: fix.map(|f| f.due),
                     fixed_on_time: fix.and_then(|f| f.rectified.map(|on| on <= f.due)),
                 });
@@ -562,6 +557,11 @@ impl Projection {
                         .items
                         .get(&c.item)
                         .map(|i| i.name_zh.clone())
+                        .unwrap_or_default(),
+                    item_name_en: hall
+                        .items
+                        .get(&c.item)
+                        .map(|i| i.name_en.clone())
                         .unwrap_or_default(),
                     window: c.window.0,
                     clerk: c.clerk.0.clone(),
@@ -805,7 +805,7 @@ impl Projection {
 /// the figure are left out, as is the `"-"` group.
 fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
     fn rank(
-        id: &str,
+        (id, unit): (&str, RankUnit),
         zh: &str,
         en: &str,
         rows: &[Row],
@@ -825,6 +825,7 @@ fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
             id: id.into(),
             title_zh: zh.into(),
             title_en: en.into(),
+            unit,
             entries: scored
                 .into_iter()
                 .enumerate()
@@ -839,7 +840,7 @@ fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
     }
     vec![
         rank(
-            "window_served",
+            ("window_served", RankUnit::Count),
             "窗口办件量",
             "Windows by visits served",
             windows,
@@ -847,7 +848,7 @@ fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
             false,
         ),
         rank(
-            "window_satisfaction",
+            ("window_satisfaction", RankUnit::Permille),
             "窗口满意率",
             "Windows by satisfaction (‰)",
             windows,
@@ -855,7 +856,7 @@ fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
             false,
         ),
         rank(
-            "window_wait",
+            ("window_wait", RankUnit::Seconds),
             "窗口平均等候（秒，短者在前）",
             "Windows by mean wait (s, shortest first)",
             windows,
@@ -863,7 +864,7 @@ fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
             true,
         ),
         rank(
-            "clerk_served",
+            ("clerk_served", RankUnit::Count),
             "工作人员办件量",
             "Clerks by visits served",
             clerks,
@@ -871,7 +872,7 @@ fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
             false,
         ),
         rank(
-            "clerk_satisfaction",
+            ("clerk_satisfaction", RankUnit::Permille),
             "工作人员满意率",
             "Clerks by satisfaction (‰)",
             clerks,
@@ -879,7 +880,7 @@ fn rankings(windows: &[Row], clerks: &[Row], units: &[Row]) -> Vec<Ranking> {
             false,
         ),
         rank(
-            "unit_on_time",
+            ("unit_on_time", RankUnit::Permille),
             "部门按时办结率",
             "Units by on-time completion (‰)",
             units,

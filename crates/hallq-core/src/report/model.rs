@@ -99,7 +99,7 @@ pub struct Row {
     pub transfers: u32,
     /// Issue to first call.
     pub wait: Stats,
-    /// Called within the target wait.
+    /// Called within the target wait (of the `wait.count` tickets called).
     pub within_target: u32,
     pub within_target_permille: Option<u32>,
     /// Service start to finish, as the finish event says.
@@ -158,9 +158,11 @@ pub struct Warning {
     pub subject: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<u32>,
+    /// The clerk's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk: Option<String>,
-    /// The measured figure (seconds waited, served or paused; days overdue).
+    /// The measured figure: seconds waited, served or paused; working days overdue; 1 for a
+    /// print failure or a device going offline.
     pub value: u32,
     /// The limit it went over, in the same unit.
     pub limit: u32,
@@ -217,7 +219,9 @@ pub struct OverdueCase {
     pub case: String,
     pub item: String,
     pub item_name_zh: String,
+    pub item_name_en: String,
     pub window: u32,
+    /// The clerk's id (as everywhere in reports; names are in the clerk table).
     pub clerk: String,
     pub accepted: Date,
     pub due: Date,
@@ -239,9 +243,8 @@ pub struct BadRating {
     pub code: u8,
     pub level_zh: String,
     pub reasons: Vec<String>,
-    /// The fix's state (`open`, `visited_back`, `rectified`, `closed`, `appealed`, …), none
-    /// when no fix was opened.
-    pub fix_state: Option<String>,
+    /// The fix's state, none when no fix was opened.
+    pub fix_state: Option<crate::rating::RectificationState>,
     pub rectify_due: Option<Date>,
     /// Rectified by the due day; none while not rectified.
     pub fixed_on_time: Option<bool>,
@@ -254,7 +257,18 @@ pub struct Ranking {
     pub id: String,
     pub title_zh: String,
     pub title_en: String,
+    /// What the entries' values count.
+    pub unit: RankUnit,
     pub entries: Vec<RankEntry>,
+}
+
+/// The unit of a ranking's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankUnit {
+    Count,
+    Permille,
+    Seconds,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,10 @@
 //! Hand-built reports of a small hall: three windows, two clerks, two units, four items, the
 //! themes 市场准入 and 社会事务. Shared with `examples/sample.rs`.
 
+use hallq_core::rating::RectificationState;
 use hallq_core::report::{
-    BadRating, Bin, Histogram, OverdueCase, Period, RankEntry, Ranking, Report, Row, Stats,
-    ThemeSeries, WaitingSeries, Warning, WarningKind,
+    BadRating, Bin, Histogram, OverdueCase, Period, RankEntry, RankUnit, Ranking, Report, Row,
+    Stats, ThemeSeries, WaitingSeries, Warning, WarningKind,
 };
 use jiff::civil::{Date, date};
 
@@ -389,6 +390,13 @@ fn rankings(w: &[Row], clerks: &[Row]) -> Vec<Ranking> {
         id: id.into(),
         title_zh: zh.into(),
         title_en: en.into(),
+        unit: if id.ends_with("satisfaction") {
+            RankUnit::Permille
+        } else if id.ends_with("wait") {
+            RankUnit::Seconds
+        } else {
+            RankUnit::Count
+        },
         entries: rows
             .iter()
             .enumerate()
@@ -438,6 +446,7 @@ fn overdue(to: Date) -> Vec<OverdueCase> {
             case: "LJ20261118-0042".into(),
             item: "330104-001-01".into(),
             item_name_zh: "企业设立登记".into(),
+            item_name_en: "Company establishment registration".into(),
             window: 1,
             clerk: "王丽".into(),
             accepted: date(2026, 11, 18),
@@ -449,6 +458,7 @@ fn overdue(to: Date) -> Vec<OverdueCase> {
             case: "LJ20261119-0007".into(),
             item: "330104-001-02".into(),
             item_name_zh: "个体工商户设立登记".into(),
+            item_name_en: "Individual business registration".into(),
             window: 2,
             clerk: "陈志强".into(),
             accepted: date(2026, 11, 19),
@@ -470,7 +480,7 @@ fn bad_ratings(to: Date) -> Vec<BadRating> {
             code: 4,
             level_zh: "不满意".into(),
             reasons: vec!["等候时间长".into(), "材料一次性告知不清".into()],
-            fix_state: Some("open".into()),
+            fix_state: Some(RectificationState::Open),
             rectify_due: Some(date(2026, 12, 1)),
             fixed_on_time: None,
         },
@@ -483,7 +493,7 @@ fn bad_ratings(to: Date) -> Vec<BadRating> {
             code: 5,
             level_zh: "非常不满意".into(),
             reasons: vec!["服务态度差".into()],
-            fix_state: Some("rectified".into()),
+            fix_state: Some(RectificationState::Rectified),
             rectify_due: Some(date(2026, 11, 30)),
             fixed_on_time: Some(true),
         },

@@ -1,5 +1,6 @@
 use crate::common::{self, daily};
 use hallq_core::report::{BadRating, Warning, WarningKind};
+use hallq_report::inert;
 use proptest::prelude::*;
 
 /// The lines of the section titled `title`, up to the blank line that ends it.
@@ -46,12 +47,15 @@ fn csv_lists_warnings_overdue_cases_and_bad_ratings_exactly() {
     let csv = hallq_report::csv(&daily());
     let expected = [
         "# 超期办件 Overdue cases",
-        "办件编号 (Case),事项编码 (Item code),事项名称 (Item),窗口 (Window),工作人员 (Clerk),\
+        "办件编号 (Case),事项编码 (Item code),事项名称 (Item),事项名称（英文） (Item in English),\
+         窗口 (Window),工作人员 (Clerk),\
          受理日期 (Accepted),应办结日期 (Due),办结日期 (Completed),状态 (State),\
          状态（英文） (State in English),超期（工作日） (Over [working days])",
-        "LJ20261118-0042,330104-001-01,企业设立登记,1,王丽,2026-11-18,2026-11-20,2026-11-24,\
+        "LJ20261118-0042,330104-001-01,企业设立登记,Company establishment registration,\
+         1,王丽,2026-11-18,2026-11-20,2026-11-24,\
          逾期办结,Completed late,2",
-        "LJ20261119-0007,330104-001-02,个体工商户设立登记,2,陈志强,2026-11-19,2026-11-23,,\
+        "LJ20261119-0007,330104-001-02,个体工商户设立登记,Individual business registration,\
+         2,陈志强,2026-11-19,2026-11-23,,\
          超期未办结,Still open,3",
         "",
     ];
@@ -173,6 +177,8 @@ proptest! {
 
         let windows = rows(&records, "# 按窗口 By window");
         prop_assert_eq!(windows.len(), 3);
+        // Text that would run as a formula is kept inert with a leading apostrophe.
+        let (key, zh, en, subject) = (inert(&key), inert(&zh), inert(&en), inert(&subject));
         prop_assert_eq!(&windows[1][..3], &[key, zh.clone(), en][..]);
         prop_assert_eq!(&windows[1][3], "88");
         prop_assert!(windows.iter().all(|r| r.len() == windows[0].len()));
@@ -185,6 +191,23 @@ proptest! {
         prop_assert_eq!(&warnings[0][6], "1900");
 
         let bad = rows(&records, "# 差评整改 Bad ratings and fixes");
-        prop_assert_eq!(&bad[0][8], &reasons.join("；"));
+        prop_assert_eq!(&bad[0][8], &inert(&reasons.join("；")));
     }
+}
+
+#[test]
+fn text_that_would_run_as_a_formula_stays_text() {
+    assert_eq!(
+        inert("=HYPERLINK(\"http://x\")"),
+        "'=HYPERLINK(\"http://x\")"
+    );
+    for s in ["+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+        assert_eq!(inert(s), format!("'{s}"));
+    }
+    for s in ["-", "市场准入", "A001", "", "1-2"] {
+        assert_eq!(inert(s), s);
+    }
+    let mut report = daily();
+    report.warnings[0].subject = "=1+2".into();
+    assert!(hallq_report::csv(&report).contains(",'=1+2,"));
 }

@@ -389,17 +389,13 @@ pub async fn export(
     }
 }
 
-/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+/// A CSV field as the reports write them: text kept inert (a citizen's comment never runs as
+/// a spreadsheet formula) and quoted when needed (RFC 4180).
 fn csv_field(v: &Value) -> String {
-    let s = match v {
+    match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+        Value::String(s) => hallq_report::text_field(s),
+        other => hallq_report::text_field(&other.to_string()),
     }
 }
 
