@@ -58,6 +58,7 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                     status: Status::Waiting,
                     window: None,
                     first_clerk: None,
+                    first_called_at: None,
                     called_at: None,
                     started_at: None,
                     ended_at: None,
@@ -85,6 +86,7 @@ pub fn apply(state: &mut HallState, env: &Envelope) {
                 t.status = Status::Called;
                 t.window = Some(*window);
                 t.called_at = Some(at);
+                t.first_called_at.get_or_insert(at);
                 t.recalls = 0;
                 t.first_clerk.get_or_insert_with(|| clerk.clone());
             }

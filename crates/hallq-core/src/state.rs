@@ -206,7 +206,11 @@ pub struct Ticket {
     pub window: Option<WindowNo>,
     /// The first clerk who called this ticket: the first-contact owner (首问负责).
     pub first_clerk: Option<ClerkId>,
+    /// The latest call.
     pub called_at: Option<Timestamp>,
+    /// The first call: a wait is issue to first call, everywhere (reports too).
+    #[serde(default)]
+    pub first_called_at: Option<Timestamp>,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
     pub recalls: u32,

@@ -390,29 +390,25 @@ pub struct Today {
     pub satisfaction_permille: Option<u32>,
 }
 
-fn permille(part: usize, whole: usize) -> Option<u32> {
-    (whole > 0).then(|| (part * 1000 / whole) as u32)
-}
-
 /// Today's figures from the working state (today's tickets and visits).
 pub fn today(hall: &Hall, state: &HallState) -> Today {
-    let mut waits: Vec<u32> = state
+    use crate::report::{Stats, permille};
+    // Issue to first call, as in the reports (an older snapshot may know only the latest call).
+    let waits: Vec<u32> = state
         .tickets
         .values()
         .filter_map(|t| {
-            t.called_at
+            t.first_called_at
+                .or(t.called_at)
                 .map(|c| c.duration_since(t.issued_at).as_secs().max(0) as u32)
         })
         .collect();
-    waits.sort_unstable();
-    let count = |s: Status| state.tickets.values().filter(|t| t.status == s).count();
+    let count = |s: Status| state.tickets.values().filter(|t| t.status == s).count() as u32;
     let (served, no_show) = (count(Status::Finished), count(Status::NoShow));
     let target_s = hall.config.policies.target_wait_minutes * 60;
-    let pct = |p: usize| {
-        waits
-            .get((waits.len() * p / 100).min(waits.len().saturating_sub(1)))
-            .copied()
-    };
+    let within = waits.iter().filter(|&&w| w <= target_s).count() as u32;
+    let called = waits.len() as u32;
+    let wait = Stats::of(waits);
     let visits: Vec<_> = state
         .visits
         .values()
@@ -423,24 +419,21 @@ pub fn today(hall: &Hall, state: &HallState) -> Today {
         })
         .collect();
     let rated: Vec<_> = visits.iter().filter_map(|v| v.rated).collect();
+    let good = rated.iter().filter(|l| !l.is_bad()).count() as u32;
     Today {
         day: state.day,
         issued: state.tickets.len() as u32,
-        waiting: count(Status::Waiting) as u32,
-        served: served as u32,
-        no_show: no_show as u32,
-        wait_mean_s: (!waits.is_empty())
-            .then(|| (waits.iter().map(|&w| w as u64).sum::<u64>() / waits.len() as u64) as u32),
-        wait_p50_s: if waits.is_empty() { None } else { pct(50) },
-        wait_p90_s: if waits.is_empty() { None } else { pct(90) },
-        within_target_permille: permille(
-            waits.iter().filter(|&&w| w <= target_s).count(),
-            waits.len(),
-        ),
+        waiting: count(Status::Waiting),
+        served,
+        no_show,
+        wait_mean_s: wait.mean_s,
+        wait_p50_s: wait.p50_s,
+        wait_p90_s: wait.p90_s,
+        within_target_permille: permille(within, called),
         target_wait_minutes: hall.config.policies.target_wait_minutes,
         no_show_permille: permille(no_show, served + no_show),
-        rating_coverage_permille: permille(rated.len(), visits.len()),
-        satisfaction_permille: permille(rated.iter().filter(|l| !l.is_bad()).count(), rated.len()),
+        rating_coverage_permille: permille(rated.len() as u32, visits.len() as u32),
+        satisfaction_permille: permille(good, rated.len() as u32),
     }
 }
 
