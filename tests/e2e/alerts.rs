@@ -12,16 +12,7 @@ async fn a_long_wait_raises_an_alert_and_a_supervisors_ack_quiets_it() {
     })
     .await;
     let t = hall.issue("MA-001").await;
-    let boss = {
-        let (_, b) = hall
-            .post(
-                "/api/v1/session",
-                None,
-                json!({"clerk": "super", "password": "demo"}),
-            )
-            .await;
-        b["token"].as_str().unwrap().to_owned()
-    };
+    let boss = hall.sign_in_supervisor().await;
     let (s, list) = hall.get("/api/v1/alerts", Some(&boss)).await;
     assert_eq!((s, list["open"].as_u64()), (200, Some(0)), "{list}");
     hall.set_clock("2026-11-26T09:31:00+08:00"); // past the 30-minute wait alarm

@@ -237,16 +237,7 @@ async fn first_contact_figures_count_a_referral_for_the_first_clerk() {
         )
         .await;
     assert_eq!(s, 200);
-    let boss = {
-        let (_, b) = hall
-            .post(
-                "/api/v1/session",
-                None,
-                json!({"clerk": "super", "password": "demo"}),
-            )
-            .await;
-        b["token"].as_str().unwrap().to_owned()
-    };
+    let boss = hall.sign_in_supervisor().await;
     let q = "/api/v1/figures/first-contact?from=2026-11-26&to=2026-11-26";
     let (s, f) = hall.get(q, Some(&boss)).await;
     assert_eq!(s, 200, "{f}");

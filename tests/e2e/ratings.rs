@@ -126,17 +126,7 @@ async fn a_bad_phone_rating_opens_a_fix_that_goes_to_closed_and_is_rated_again()
     );
     let (s, p) = step(colleague.clone(), "close", json!({})).await;
     assert_eq!((s, p["code"].as_str()), (403, Some("forbidden")), "{p}");
-    let boss = {
-        let (s, b) = hall
-            .post(
-                "/api/v1/session",
-                None,
-                json!({"clerk": "super", "password": "demo"}),
-            )
-            .await;
-        assert_eq!(s, 201);
-        b["token"].as_str().unwrap().to_owned()
-    };
+    let boss = hall.sign_in_supervisor().await;
     let (s, done) = step(boss, "close", json!({})).await;
     assert_eq!((s, done["state"].as_str()), (200, Some("closed")), "{done}");
     // The citizen may rate the fix once.
@@ -264,16 +254,7 @@ async fn figures_show_a_supervisor_every_window_and_a_clerk_only_their_own() {
     for action in ["call-next", "start", "finish"] {
         assert_eq!(hall.act(&other, 2, action, json!({})).await.0, 200);
     }
-    let boss = {
-        let (_, b) = hall
-            .post(
-                "/api/v1/session",
-                None,
-                json!({"clerk": "super", "password": "demo"}),
-            )
-            .await;
-        b["token"].as_str().unwrap().to_owned()
-    };
+    let boss = hall.sign_in_supervisor().await;
     let q = "/api/v1/ratings/figures?from=2026-11-26&to=2026-11-26";
     let (s, all) = hall.get(&format!("{q}&by=window"), Some(&boss)).await;
     assert_eq!(s, 200, "{all}");

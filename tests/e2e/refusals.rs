@@ -500,15 +500,7 @@ async fn a_clerk_cannot_act_at_another_clerks_window() {
 async fn a_supervisor_or_a_device_without_the_window_cannot_act_there() {
     let hall = demo().await;
     hall.issue("MA-001").await;
-    let (s, sup) = hall
-        .post(
-            "/api/v1/session",
-            None,
-            json!({"clerk": "super", "password": "demo"}),
-        )
-        .await;
-    assert_eq!(s, 201, "{sup}");
-    let sup = sup["token"].as_str().unwrap().to_owned();
+    let sup = hall.sign_in_supervisor().await;
     let m = mark(&hall).await;
     for token in [sup.as_str(), "demo-pad", "demo-gateway", "demo-kiosk"] {
         m.refused(

@@ -272,8 +272,8 @@ fn a_scripted_day_gives_the_figures_computed_by_hand() {
     assert_eq!(r.bad_ratings.len(), 1);
     let bad = &r.bad_ratings[0];
     assert_eq!(
-        (bad.window, bad.code, bad.fix_state.as_deref()),
-        (3, 4, Some("open"))
+        (bad.window, bad.code, bad.fix_state),
+        (3, 4, Some(hallq_core::rating::RectificationState::Open))
     );
     assert!(
         r.rankings.is_empty(),
@@ -342,4 +342,34 @@ fn the_week_ranks_windows_and_lists_overdue_cases_and_open_fixes() {
     assert_eq!(order, [("1", 840), ("3", 900)]);
     // The case was not overdue at the end of November.
     assert!(month.overdue_cases.is_empty());
+}
+
+#[test]
+fn spans_are_the_day_its_monday_to_sunday_week_and_its_month_within_the_calendar() {
+    let thursday = date(2026, 11, 26);
+    assert_eq!(
+        Period::Daily.checked_span(thursday),
+        Ok((thursday, thursday))
+    );
+    assert_eq!(
+        Period::Weekly.checked_span(thursday),
+        Ok((date(2026, 11, 23), date(2026, 11, 29)))
+    );
+    assert_eq!(
+        Period::Weekly.checked_span(date(2026, 11, 29)),
+        Ok((date(2026, 11, 23), date(2026, 11, 29))),
+        "a Sunday ends its week"
+    );
+    assert_eq!(
+        Period::Monthly.checked_span(date(2028, 2, 10)),
+        Ok((date(2028, 2, 1), date(2028, 2, 29)))
+    );
+    for period in Period::ALL {
+        let err = period.checked_span(date(9999, 12, 31)).unwrap_err();
+        assert!(err.contains("2199-12-31"), "{err}");
+        assert!(period.checked_span(date(1999, 12, 31)).is_err());
+        assert!(period.checked_span(Period::LAST_DAY).is_ok());
+        assert_eq!(Period::parse(period.as_str()), Some(period));
+    }
+    assert_eq!(Period::parse("yearly"), None);
 }

@@ -211,6 +211,7 @@ fn run(cmd: Cmd) -> Result<ExitCode, crate::Error> {
             let period = hallq_core::report::Period::parse(&period).expect("checked by clap");
             let format = Format::parse(&format).expect("checked by clap");
             let date = date.unwrap_or_else(|| hall.calendar.business_day(jiff::Timestamp::now()));
+            period.checked_span(date).map_err(crate::Error::Refused)?;
             let projection = crate::projection::rebuild(&hall, &path)
                 .map_err(|e| crate::Error::Io(format!("cannot read {}: {e}", path.display())))?;
             let report = projection.report(&hall, period, date);

@@ -49,8 +49,26 @@ impl Period {
         }
     }
 
+    /// The first and last day a report may be asked for (a span never leaves the calendar).
+    pub const FIRST_DAY: Date = jiff::civil::date(2000, 1, 1);
+    pub const LAST_DAY: Date = jiff::civil::date(2199, 12, 31);
+
+    /// The span of a report around `date`, or why there is none: the date must lie between
+    /// [`Period::FIRST_DAY`] and [`Period::LAST_DAY`].
+    pub fn checked_span(self, date: Date) -> Result<(Date, Date), String> {
+        if date < Self::FIRST_DAY || date > Self::LAST_DAY {
+            return Err(format!(
+                "reports cover {} to {}, not {date}",
+                Self::FIRST_DAY,
+                Self::LAST_DAY
+            ));
+        }
+        Ok(self.span(date))
+    }
+
     /// The business days the report covers, first and last: the day itself, its week (Monday to
-    /// Sunday), or its calendar month.
+    /// Sunday), or its calendar month. For dates outside [`Period::checked_span`]'s range this
+    /// may panic at the ends of the calendar.
     pub fn span(self, date: Date) -> (Date, Date) {
         match self {
             Period::Daily => (date, date),

@@ -143,6 +143,14 @@ pub async fn report(
     let date = params
         .date
         .unwrap_or_else(|| hall.calendar.business_day(app.clock.now()));
+    period.checked_span(date).map_err(|why| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "查询参数有误 / Invalid query",
+            why,
+        )
+    })?;
     let report = app
         .projections
         .read(|p| p.report(&hall, period, date))
