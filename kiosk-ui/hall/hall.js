@@ -385,6 +385,9 @@ function showSetup(key) {
 const refreshLive = singleFlight(async () => {
   try {
     state.live = await state.api.get('/api/v1/live');
+    // The wall clock is the controller's, not this PC's.
+    const at = Date.parse(state.live.now);
+    if (Number.isFinite(at)) state.skewMs = at - Date.now();
     state.liveOk = true;
     updateBanner();
     renderLive();
@@ -665,7 +668,7 @@ function renderPaused() {
 }
 
 function renderClock() {
-  const now = new Date();
+  const now = new Date(Date.now() + (state.skewMs || 0));
   try {
     const parts = new Intl.DateTimeFormat('en-GB', {
       timeZone: state.tz,

@@ -286,6 +286,9 @@ function showSetup(key) {
 const refreshLive = singleFlight(async (first = false) => {
   try {
     const live = await api.get('/api/v1/live');
+    // The kiosk's clock is the controller's, not this PC's.
+    const at = Date.parse(live.now);
+    if (Number.isFinite(at)) state.skewMs = at - Date.now();
     state.live = new Map(live.queues.map((q) => [q.queue, q]));
     const me = (live.devices || []).find((d) => d.device === state.deviceId);
     state.printer = me ? me.printer : null;
@@ -1323,7 +1326,7 @@ function toast(text) {
 
 function renderClock() {
   const tz = state.hall ? state.hall.calendar.time_zone : undefined;
-  const now = new Date();
+  const now = new Date(Date.now() + (state.skewMs || 0));
   let text;
   try {
     const parts = new Intl.DateTimeFormat('en-GB', {

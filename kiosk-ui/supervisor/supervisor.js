@@ -11,6 +11,11 @@
 // The service timers and the clock count on the controller's clock: read once at the start,
 // then kept by the `at` of each event (a wall PC's clock may be off, and tests run the
 // controller on a test clock).
+//
+// 报表 (supervisors and admins, by the role `GET /api/v1/session` gives): a dialog to pick the
+// day's, week's or month's report and a date (today's business day by default); the report is
+// opened (HTML, to print) or downloaded (XLSX, CSV) with plain links to
+// `/api/v1/reports/{period}?date=…&format=…&token=…`, so the browser needs no script to fetch it.
 
 import { Api, ApiError, newKey } from '/ui/common/api.js';
 import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
@@ -27,6 +32,15 @@ const BOARD_MS = 2000;
 /** The LED previews: `scale=2` is 320×64, shown at half size on the board. */
 const LED_SCALE = 2;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Roles that may read reports (`GET /api/v1/reports/…` refuses the others with 403). */
+const REPORT_ROLES = new Set(['supervisor', 'admin']);
+const REPORT_PERIODS = ['daily', 'weekly', 'monthly'];
+const DAY_MS = 86400000;
+/** Local icons (decorative, `currentColor`): a download arrow and a close cross. */
+const localIcon = (body) =>
+  `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
+const ICON_DOWNLOAD = localIcon('<path d="M12 3v12"/><path d="M7 10l5 5 5-5"/><path d="M4 20h16"/>');
+const ICON_CLOSE = localIcon('<path d="M6 6l12 12M18 6L6 18"/>');
 /** Line colours of the theme series (in the hall's theme order), each with its own dash so
     that colour is never the only cue. */
 const SERIES_STYLE = [
@@ -162,6 +176,39 @@ const dict = {
   'chart.target': { zh: '目标 {m} 分钟', en: 'target {m} min' },
   'chart.empty': { zh: '今日暂无数据', en: 'No data yet today' },
   'chart.unavailable': { zh: '图表数据暂不可用', en: 'Chart data unavailable' },
+  'reports.open': { zh: '报表', en: 'Reports' },
+  'reports.title': { zh: '统计报表', en: 'Reports' },
+  'reports.close': { zh: '关闭', en: 'Close' },
+  'reports.period': { zh: '报表类型', en: 'Report' },
+  'reports.daily': { zh: '日统计', en: 'Daily' },
+  'reports.weekly': { zh: '周通报', en: 'Weekly' },
+  'reports.monthly': { zh: '月汇总', en: 'Monthly' },
+  'reports.daily_note': { zh: '当日', en: 'The day' },
+  'reports.weekly_note': { zh: '周一至周日', en: 'Monday to Sunday' },
+  'reports.monthly_note': { zh: '整月', en: 'Calendar month' },
+  'reports.date': { zh: '日期', en: 'Date' },
+  'reports.today': { zh: '今天', en: 'Today' },
+  'reports.span': { zh: '统计范围', en: 'Covers' },
+  'reports.to': { zh: '{from} 至 {to}', en: '{from} to {to}' },
+  'reports.days': { zh: '共 {n} 天', en: '{n} days' },
+  'reports.so_far': { zh: '数据截至今天', en: 'figures up to today' },
+  'reports.no_date': { zh: '请选择日期', en: 'Choose a date' },
+  'reports.future': { zh: '日期不能晚于今天（{today}）', en: 'The date cannot be after today ({today})' },
+  'reports.html': { zh: '查看/打印', en: 'View / print' },
+  'reports.html_title': { zh: '在新标签页打开报表，可直接打印', en: 'Opens the report in a new tab, ready to print' },
+  'reports.xlsx': { zh: '下载 Excel', en: 'Download Excel' },
+  'reports.csv': { zh: '下载 CSV', en: 'Download CSV' },
+  'reports.hint': {
+    zh: '“查看/打印”在新标签页打开 A4 版式的报表，可直接打印。\n下载的文件可用 Excel 或 WPS 打开。',
+    en: 'View / print opens the A4 report in a new tab, ready to print.\nThe downloads open in Excel or WPS.',
+  },
+  'weekday.0': { zh: '星期日', en: 'Sunday' },
+  'weekday.1': { zh: '星期一', en: 'Monday' },
+  'weekday.2': { zh: '星期二', en: 'Tuesday' },
+  'weekday.3': { zh: '星期三', en: 'Wednesday' },
+  'weekday.4': { zh: '星期四', en: 'Thursday' },
+  'weekday.5': { zh: '星期五', en: 'Friday' },
+  'weekday.6': { zh: '星期六', en: 'Saturday' },
 };
 
 const i18n = new I18n(dict, storedLang(LANG_KEY));
@@ -169,6 +216,10 @@ const $ = (id) => document.getElementById(id);
 
 const state = {
   session: null, // {token, clerk}
+  /** The session's role (`GET /api/v1/session`); undefined while not known. */
+  role: undefined,
+  /** The reports dialog's choice: the period, the date, and the business day it was made on. */
+  report: { period: 'daily', date: null, today: null },
   api: null,
   hall: null,
   tz: undefined,
@@ -218,11 +269,15 @@ function show(screen) {
   for (const s of ['loading', 'signin', 'board']) $(`screen-${s}`).hidden = s !== screen;
   $('btn-signout').hidden = screen !== 'board';
   $('who').hidden = screen !== 'board';
+  updateReportsButton();
 }
 
 function showSignin(noteKey) {
   stopLive();
+  closeReports();
   state.session = null;
+  state.role = undefined;
+  state.report = { period: 'daily', date: null, today: null };
   saveSession(null);
   const note = $('signin-note');
   note.hidden = !noteKey;
@@ -280,6 +335,7 @@ async function startBoard(session) {
     if (err instanceof ApiError && err.status === 401) return showSignin('signin.ended');
     me = { clerk: session.clerk, name: session.clerk };
   }
+  state.role = me.role === undefined ? undefined : me.role || '';
   saveSession(session);
   $('who').replaceChildren(h('span', { html: icons.staff }), i18n.t('who.role', { name: me.name || me.clerk, clerk: me.clerk }));
   show('board');
@@ -325,6 +381,8 @@ const refresh = singleFlight(async () => {
     state.ok = true;
     state.updatedAt = new Date(serverNow()).toISOString();
     render();
+    // The role could not be read at sign-in: try again (the reports button waits for it).
+    if (state.role === undefined) loadRole();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       showSignin('signin.ended');
@@ -437,6 +495,180 @@ function showMsg(text) {
 
 function hideMsg() {
   $('msg').hidden = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports (报表)
+// ---------------------------------------------------------------------------------------------
+
+const canReport = () => REPORT_ROLES.has(state.role);
+
+async function loadRole() {
+  try {
+    const me = await state.api.get('/api/v1/session');
+    if (!state.session) return;
+    state.role = me.role || '';
+    updateReportsButton();
+  } catch {
+    /* next read */
+  }
+}
+
+function updateReportsButton() {
+  const btn = $('btn-reports');
+  btn.hidden = document.body.dataset.screen !== 'board' || !canReport();
+  if (btn.hidden) closeReports();
+}
+
+function renderReportsButton() {
+  $('btn-reports').replaceChildren(h('span', { html: icons.doc }), i18n.t('reports.open'));
+}
+
+/** Today's business day on the controller: `/live`'s day, else the date in the hall's zone. */
+function businessDay() {
+  if (state.live && state.live.day) return state.live.day;
+  try {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: state.tz, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date(serverNow()));
+    const get = (t) => parts.find((p) => p.type === t).value;
+    return `${get('year')}-${get('month')}-${get('day')}`;
+  } catch {
+    return new Date(serverNow()).toISOString().slice(0, 10);
+  }
+}
+
+/** "2026-11-26" → ms at its UTC midnight (calendar arithmetic only), or null. */
+function parseDay(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || '');
+  if (!m) return null;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(t).getUTCDate() === Number(m[3]) ? t : null;
+}
+
+const dayText = (t) => new Date(t).toISOString().slice(0, 10);
+
+/** The days a report of `period` around `day` covers: the day, its week (Monday to Sunday) or
+    its calendar month, as the controller counts them. */
+function reportSpan(period, day) {
+  const t = parseDay(day);
+  if (t === null) return null;
+  const d = new Date(t);
+  let from = t;
+  let to = t;
+  if (period === 'weekly') {
+    from = t - ((d.getUTCDay() + 6) % 7) * DAY_MS;
+    to = from + 6 * DAY_MS;
+  } else if (period === 'monthly') {
+    from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0);
+  }
+  return { from: dayText(from), to: dayText(to), days: Math.round((to - from) / DAY_MS) + 1, weekday: d.getUTCDay() };
+}
+
+function reportHref(period, date, format) {
+  const q = new URLSearchParams({ date, format, token: state.session.token });
+  return `/api/v1/reports/${period}?${q}`;
+}
+
+/** The span under the date and the three links, for the current choice. */
+function renderReports() {
+  const r = state.report;
+  const today = r.today || businessDay();
+  const span = reportSpan(r.period, r.date);
+  const future = span && r.date > today;
+  const el = $('report-span');
+  el.classList.toggle('invalid', !span || future);
+  if (!span) {
+    el.replaceChildren(i18n.t('reports.no_date'));
+  } else if (future) {
+    el.replaceChildren(h('span', { html: icons.warn }), i18n.t('reports.future', { today }));
+  } else {
+    const range = r.period === 'daily' ? span.from : i18n.t('reports.to', { from: span.from, to: span.to });
+    const notes = [r.period === 'daily' ? i18n.t(`weekday.${span.weekday}`) : i18n.t('reports.days', { n: span.days })];
+    if (span.to > today) notes.push(i18n.t('reports.so_far'));
+    el.replaceChildren(
+      h('span', { class: 'span-label' }, i18n.t('reports.span')),
+      h('b', { class: 'span-range', dataset: { from: span.from, to: span.to } }, range),
+      h('small', null, notes.join(' · ')),
+    );
+  }
+  const ok = !!span && !future && !!state.session;
+  const links = [
+    ['report-html', 'html', icons.print, 'reports.html'],
+    ['report-xlsx', 'xlsx', ICON_DOWNLOAD, 'reports.xlsx'],
+    ['report-csv', 'csv', ICON_DOWNLOAD, 'reports.csv'],
+  ];
+  for (const [id, format, icon, key] of links) {
+    const a = $(id);
+    a.replaceChildren(h('span', { html: icon }), i18n.t(key));
+    if (ok) {
+      a.href = reportHref(r.period, r.date, format);
+      a.removeAttribute('aria-disabled');
+    } else {
+      a.removeAttribute('href');
+      a.setAttribute('aria-disabled', 'true');
+    }
+    // The name the controller gives the file too: hallq-weekly-2026-11-23.xlsx.
+    if (format !== 'html') a.setAttribute('download', ok ? `hallq-${r.period}-${span.from}.${format}` : '');
+  }
+  $('report-html').title = i18n.t('reports.html_title');
+}
+
+function openReports() {
+  if (!state.session || !canReport()) return;
+  const dlg = $('reports-dialog');
+  const r = state.report;
+  const today = businessDay();
+  // A new business day since the last choice: start again from today.
+  if (!r.date || r.today !== today) r.date = today;
+  r.today = today;
+  $('report-date').max = today;
+  $('report-date').value = r.date;
+  for (const input of document.querySelectorAll('input[name=report-period]')) input.checked = input.value === r.period;
+  renderReports();
+  if (!dlg.open) dlg.showModal();
+  document.querySelector('input[name=report-period]:checked').focus();
+}
+
+function closeReports() {
+  const dlg = $('reports-dialog');
+  if (dlg && dlg.open) dlg.close();
+}
+
+function setupReports() {
+  const dlg = $('reports-dialog');
+  $('btn-reports').addEventListener('click', openReports);
+  $('reports-close').innerHTML = ICON_CLOSE;
+  $('reports-close').addEventListener('click', closeReports);
+  // A click on the backdrop (outside the dialog's box) closes it; Esc closes it natively.
+  dlg.addEventListener('click', (e) => {
+    if (e.target !== dlg) return;
+    const b = dlg.getBoundingClientRect();
+    if (e.clientX < b.left || e.clientX > b.right || e.clientY < b.top || e.clientY > b.bottom) closeReports();
+  });
+  dlg.addEventListener('close', () => {
+    const btn = $('btn-reports');
+    if (!btn.hidden) btn.focus();
+  });
+  for (const input of document.querySelectorAll('input[name=report-period]')) {
+    input.addEventListener('change', () => {
+      if (!input.checked || !REPORT_PERIODS.includes(input.value)) return;
+      state.report.period = input.value;
+      renderReports();
+    });
+  }
+  const date = $('report-date');
+  const onDate = () => {
+    state.report.date = date.value;
+    renderReports();
+  };
+  date.addEventListener('input', onDate);
+  date.addEventListener('change', onDate);
+  $('report-today').addEventListener('click', () => {
+    date.value = state.report.today || businessDay();
+    onDate();
+    date.focus();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -957,6 +1189,13 @@ function renderClock() {
   $('clock').textContent = state.tz ? localTime(now, state.tz, true) : '';
 }
 
+/** The hall's name in the top bar, whole in the tooltip when the bar cuts it short. */
+function showHallName() {
+  const name = i18n.pick(state.hall.hall, 'name');
+  $('hall-name').textContent = name;
+  $('hall-name').title = name;
+}
+
 function renderLangButton() {
   $('btn-lang').replaceChildren(h('span', { html: icons.globe }), i18n.t('lang.switch'));
 }
@@ -970,6 +1209,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function boot() {
   i18n.apply();
   renderLangButton();
+  renderReportsButton();
+  setupReports();
   $('btn-lang').addEventListener('click', () => i18n.toggle());
   i18n.onChange((lang) => {
     try {
@@ -978,7 +1219,9 @@ async function boot() {
       /* not remembered */
     }
     renderLangButton();
-    if (state.hall) $('hall-name').textContent = i18n.pick(state.hall.hall, 'name');
+    renderReportsButton();
+    if ($('reports-dialog').open) renderReports();
+    if (state.hall) showHallName();
     const who = state.session && $('who').textContent;
     if (who) $('who').replaceChildren(h('span', { html: icons.staff }), who);
     updateBanner();
@@ -997,7 +1240,7 @@ async function boot() {
     }
   }
   state.tz = state.hall.calendar.time_zone;
-  $('hall-name').textContent = i18n.pick(state.hall.hall, 'name');
+  showHallName();
   renderClock();
   setInterval(() => {
     renderClock();

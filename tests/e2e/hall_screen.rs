@@ -198,6 +198,8 @@ async fn a_paused_window_shows_its_away_message() {
     let b = Browser::start().await;
     open_hall(&b, &hall).await;
     b.wait_text("#paused", "各窗口正常服务").await;
+    // The wall clock is the controller's (here the test clock), not the PC's.
+    b.wait_text("#clock", "09:0").await;
     // The calls made before the page opened are listed, without being announced.
     b.wait_text("#now", "A003").await;
     b.wait_text("#recent", "A001").await;

@@ -428,6 +428,8 @@ async fn closed_tiles_say_why_before_a_tap() {
         "two closed tiles",
     )
     .await;
+    // The kiosk's clock is the controller's (the test clock), not the PC's.
+    b.wait_text("#clock", "12:3").await;
     let s = b.text(".tile[data-queue=\"S\"]").await;
     assert!(s.contains("暂停取号"), "{s}");
     assert!(s.contains("当前不在取号时间"), "{s}");

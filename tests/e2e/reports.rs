@@ -298,3 +298,301 @@ async fn the_live_projection_equals_one_rebuilt_from_scratch_also_after_a_restar
     assert_ne!(code, 0);
     assert!(out.contains("no event log"), "{out}");
 }
+
+/// The attribute `attr` of the element `css` in the page (empty when it has none).
+async fn attr(b: &crate::browser::Browser, css: &str, attr: &str) -> String {
+    b.js_with(
+        "const e = document.querySelector(arguments[0]); return e ? (e.getAttribute(arguments[1]) || '') : ''",
+        vec![json!(css), json!(attr)],
+    )
+    .await
+    .as_str()
+    .unwrap_or("")
+    .to_owned()
+}
+
+/// GET without an Authorization header (the token rides in the link); returns (status,
+/// content type, content disposition, body bytes).
+async fn fetch_link(hall: &TestHall, href: &str) -> (u16, String, String, Vec<u8>) {
+    let res = hall.http.get(hall.url(href)).send().await.unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (ctype, disposition) = (header("content-type"), header("content-disposition"));
+    let status = res.status().as_u16();
+    (
+        status,
+        ctype,
+        disposition,
+        res.bytes().await.unwrap().to_vec(),
+    )
+}
+
+/// Fails when a top-bar button wraps or anything in the reports dialog is wider than its box.
+async fn assert_tidy(b: &crate::browser::Browser, what: &str) {
+    let bad = b
+        .js(
+            "const out = [];\
+             for (const e of document.querySelectorAll('.topbar .top-btn, .topbar .clock, .topbar .who')) {\
+               const r = e.getBoundingClientRect();\
+               if (r.width && r.height > 50) out.push(`${e.id || e.className} wraps: ${r.height}px`);\
+             }\
+             const d = document.getElementById('reports-dialog');\
+             if (d.open) for (const e of d.querySelectorAll('*')) {\
+               if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')\
+                 out.push(`${e.id || e.className || e.tagName}: ${e.scrollWidth} > ${e.clientWidth}`);\
+             }\
+             return out;",
+        )
+        .await;
+    assert_eq!(bad, json!([]), "{what}");
+}
+
+#[tokio::test]
+async fn the_supervisor_board_opens_and_downloads_the_reports_with_plain_links() {
+    let hall = spawn_hall_with(HallOptions {
+        clock: Some(at("09:00")),
+        ..Default::default()
+    })
+    .await;
+    scripted_day(&hall).await;
+
+    let b = crate::browser::Browser::start().await;
+    crate::supervisor_page::open_board(&b, &hall).await;
+    b.wait_text("[data-figure=served]", "2").await;
+    b.wait_text("#btn-reports", "报表").await;
+    b.assert_no_horizontal_overflow("the board with its reports button")
+        .await;
+    let token = crate::supervisor_page::board_token(&b).await;
+
+    // The dialog: today's business day on the controller's clock, a day's report first, the
+    // focus inside.
+    b.click("#btn-reports").await;
+    b.wait_for("#reports-dialog[open]").await;
+    assert_eq!(
+        b.js("return document.getElementById('reports-dialog').contains(document.activeElement)")
+            .await,
+        true,
+        "the focus goes into the dialog"
+    );
+    assert_eq!(
+        b.js("return document.getElementById('report-date').value")
+            .await,
+        DAY
+    );
+    let span = b.wait_text("#report-span", DAY).await;
+    assert!(span.contains("星期四"), "{span}");
+    assert_eq!(
+        b.js("return document.querySelector('input[name=report-period]:checked').value")
+            .await,
+        "daily"
+    );
+
+    // The week: Monday to Sunday around the day, in the span and in all three links.
+    b.click("input[name=report-period][value=weekly]").await;
+    let span = b
+        .wait_text("#report-span", "2026-11-23 至 2026-11-29")
+        .await;
+    assert!(span.contains("7"), "{span}");
+    let mut hrefs = Vec::new();
+    for (link, format) in [
+        ("a#report-html", "html"),
+        ("a#report-xlsx", "xlsx"),
+        ("a#report-csv", "csv"),
+    ] {
+        let href = attr(&b, link, "href").await;
+        assert!(href.starts_with("/api/v1/reports/weekly?"), "{href}");
+        for part in [
+            format!("date={DAY}"),
+            format!("format={format}"),
+            format!("token={token}"),
+        ] {
+            assert!(href.contains(&part), "{part} in {href}");
+        }
+        hrefs.push(href);
+    }
+    assert_eq!(attr(&b, "a#report-html", "target").await, "_blank");
+    assert!(attr(&b, "a#report-html", "rel").await.contains("noopener"));
+    assert_eq!(
+        attr(&b, "a#report-xlsx", "download").await,
+        "hallq-weekly-2026-11-23.xlsx"
+    );
+    assert_eq!(
+        attr(&b, "a#report-csv", "download").await,
+        "hallq-weekly-2026-11-23.csv"
+    );
+    assert_tidy(&b, "the dialog").await;
+    b.screenshot("report-dialog").await;
+
+    // The files, fetched with the token in the link and no Authorization header.
+    let (s, ctype, disposition, xlsx) = fetch_link(&hall, &hrefs[1]).await;
+    assert_eq!(s, 200, "{}", String::from_utf8_lossy(&xlsx));
+    assert!(ctype.contains("spreadsheetml"), "{ctype}");
+    assert!(
+        disposition.contains("attachment") && disposition.contains("hallq-weekly-2026-11-23.xlsx"),
+        "{disposition}"
+    );
+    check_xlsx(xlsx);
+    let (s, ctype, disposition, csv) = fetch_link(&hall, &hrefs[2]).await;
+    assert_eq!((s, ctype.as_str()), (200, "text/csv; charset=utf-8"));
+    assert!(disposition.contains("attachment"), "{disposition}");
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("1,市场准入综合窗口,") && l.contains(",3,2,1,")),
+        "window 1 in the weekly CSV: {csv:.400}"
+    );
+
+    // The month; an empty date gives no links.
+    b.click("input[name=report-period][value=monthly]").await;
+    b.wait_text("#report-span", "2026-11-01 至 2026-11-30")
+        .await;
+    assert!(
+        attr(&b, "a#report-csv", "href")
+            .await
+            .starts_with("/api/v1/reports/monthly?")
+    );
+    b.js("const d = document.getElementById('report-date'); d.value = ''; d.dispatchEvent(new Event('input')); return true")
+        .await;
+    b.wait_text("#report-span", "请选择日期").await;
+    assert_eq!(attr(&b, "a#report-xlsx", "href").await, "");
+    assert_eq!(attr(&b, "a#report-xlsx", "aria-disabled").await, "true");
+    b.click("#report-today").await;
+    b.wait_text("#report-span", "2026-11-01 至 2026-11-30")
+        .await;
+
+    // Esc closes it and gives the focus back to the button; the choice is kept.
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    b.wait_until(
+        "!document.getElementById('reports-dialog').open",
+        std::time::Duration::from_secs(5),
+        "Esc to close the dialog",
+    )
+    .await;
+    b.wait_until(
+        "document.activeElement && document.activeElement.id === 'btn-reports'",
+        std::time::Duration::from_secs(5),
+        "the focus back on the reports button",
+    )
+    .await;
+
+    // English second.
+    b.click("#btn-lang").await;
+    b.wait_text("#btn-reports", "Reports").await;
+    b.assert_no_horizontal_overflow("the board in English")
+        .await;
+    b.click("#btn-reports").await;
+    b.wait_text("#report-span", "2026-11-01 to 2026-11-30")
+        .await;
+    b.wait_text("a#report-xlsx", "Download Excel").await;
+    b.click("input[name=report-period][value=weekly]").await;
+    b.wait_text("#report-span", "2026-11-23 to 2026-11-29")
+        .await;
+    assert_tidy(&b, "the dialog in English").await;
+    // The demo hall's English name still fits beside the four buttons.
+    assert_eq!(
+        b.js(
+            "const h = document.getElementById('hall-name'); return h.scrollWidth <= h.clientWidth"
+        )
+        .await,
+        true,
+        "the hall's name cut short"
+    );
+    b.screenshot("report-dialog-en").await;
+    b.click("input[name=report-period][value=daily]").await;
+    b.wait_text("#report-span", "Thursday").await;
+    let daily = attr(&b, "a#report-html", "href").await;
+    assert!(
+        daily.starts_with("/api/v1/reports/daily?")
+            && daily.contains("format=html")
+            && daily.contains(&format!("date={DAY}")),
+        "{daily}"
+    );
+    b.click("#reports-close").await;
+    b.wait_until(
+        "!document.getElementById('reports-dialog').open",
+        std::time::Duration::from_secs(5),
+        "the close button to close the dialog",
+    )
+    .await;
+    b.click("#btn-lang").await;
+    b.wait_text("#btn-reports", "报表").await;
+
+    // The day's report in the browser, from the link alone (same tab here), at A4 width.
+    b.set_size(1240, 1754).await;
+    b.goto(&hall.url(&daily)).await;
+    b.wait_for("main.report").await;
+    let title = b.js("return document.title").await;
+    let title = title.as_str().unwrap();
+    assert!(
+        title.contains("日统计") && title.contains("冷水滩区政务服务中心"),
+        "{title}"
+    );
+    let masthead = b.inner_text("header.masthead").await;
+    assert!(
+        masthead.contains("冷水滩区政务服务中心") && masthead.contains(DAY),
+        "{masthead}"
+    );
+    assert!(
+        b.js("return document.querySelectorAll('svg').length")
+            .await
+            .as_u64()
+            .unwrap()
+            > 0,
+        "the report's charts"
+    );
+    let served = b
+        .js("const t = Array.from(document.querySelectorAll('.tile')).find(t => t.querySelector('.label').textContent.startsWith('已办理')); return t ? t.querySelector('.value').textContent : ''")
+        .await;
+    assert!(
+        served.as_str().unwrap().starts_with('2'),
+        "the hall served 2: {served}"
+    );
+    b.assert_no_horizontal_overflow("the daily report at 1240 px")
+        .await;
+    b.screenshot("report-daily-html").await;
+
+    // Signed out, the links die with the session.
+    b.set_size(1920, 1080).await;
+    b.goto(&hall.url("/supervisor")).await;
+    b.click("#btn-signout").await;
+    b.wait_for("#signin-form").await;
+    // (The page signs out in the background: the DELETE may still be on its way.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (s, _, _, _) = fetch_link(&hall, &hrefs[2]).await;
+        if s == 401 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a link of an ended session still gives {s}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    // A clerk on the board: no reports button (the controller would refuse them).
+    b.js("document.getElementById('in-clerk').value = ''; return true")
+        .await;
+    b.type_into("#in-clerk", "clerk01").await;
+    b.type_into("#in-password", "demo").await;
+    b.click("#btn-signin").await;
+    b.wait_for("#screen-board").await;
+    b.wait_text("[data-figure=served]", "2").await;
+    assert_eq!(
+        b.js("return document.getElementById('btn-reports').hidden")
+            .await,
+        true,
+        "no reports button for a clerk"
+    );
+    b.close().await;
+}

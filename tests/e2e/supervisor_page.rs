@@ -84,7 +84,7 @@ async fn a_supervisor_signs_in_sees_a_long_wait_alert_and_acknowledges_it() {
 }
 
 /// Opens `/supervisor` at 1920×1080 and signs the supervisor in; waits for the board.
-async fn open_board(b: &Browser, hall: &TestHall) {
+pub async fn open_board(b: &Browser, hall: &TestHall) {
     b.set_size(1920, 1080).await;
     b.goto(&hall.url("/supervisor")).await;
     b.wait_for("#signin-form").await;
@@ -95,7 +95,7 @@ async fn open_board(b: &Browser, hall: &TestHall) {
 }
 
 /// The board's session token, from the page's sessionStorage.
-async fn board_token(b: &Browser) -> String {
+pub async fn board_token(b: &Browser) -> String {
     b.js("return JSON.parse(sessionStorage.getItem('hallq.supervisor.session')).token")
         .await
         .as_str()

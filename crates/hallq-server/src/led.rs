@@ -97,12 +97,9 @@ pub async fn led_png(
     let QueryParams(params) = params?;
     let scale = params.scale.unwrap_or(DEFAULT_SCALE);
     if !(1..=32).contains(&scale) {
-        return Err(ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "查询参数有误 / Invalid query",
-            format!("scale must be 1 to 32, not {scale}"),
-        ));
+        return Err(ApiError::invalid_query(format!(
+            "scale must be 1 to 32, not {scale}"
+        )));
     }
     let detail = match app
         .hall

@@ -37,6 +37,16 @@ impl ApiError {
         )
     }
 
+    /// A query parameter that does not parse or is out of range.
+    pub fn invalid_query(detail: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "查询参数有误 / Invalid query",
+            detail,
+        )
+    }
+
     pub fn unauthorized(detail: impl Into<String>) -> ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -135,12 +145,7 @@ impl From<PathRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> ApiError {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "查询参数有误 / Invalid query",
-            r.body_text(),
-        )
+        ApiError::invalid_query(r.body_text())
     }
 }
 

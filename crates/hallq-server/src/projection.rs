@@ -70,19 +70,27 @@ impl Projections {
         }
     }
 
-    /// Runs `f` on the projection once it includes every event committed before this call.
-    pub async fn read<R>(&self, f: impl FnOnce(&Projection) -> R) -> Result<R, ApiError> {
+    /// Runs `f` on the projection once it includes every event committed before this call, on
+    /// a blocking thread (a month's report adds up tens of thousands of facts).
+    pub async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Projection) -> R + Send + 'static,
+    ) -> Result<R, ApiError> {
         let target = *self.committed.borrow();
         let mut folded = self.folded.clone();
         tokio::time::timeout(CATCH_UP_WAIT, folded.wait_for(|&seq| seq >= target))
             .await
             .map_err(|_| ApiError::unavailable())?
             .map_err(|_| ApiError::unavailable())?;
-        let p = self
-            .projection
-            .read()
-            .map_err(|_| ApiError::internal("report projection poisoned"))?;
-        Ok(f(&p))
+        let projection = self.projection.clone();
+        tokio::task::spawn_blocking(move || {
+            let p = projection
+                .read()
+                .map_err(|_| ApiError::internal("report projection poisoned"))?;
+            Ok(f(&p))
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
     }
 }
 

@@ -97,7 +97,7 @@ pub async fn first_contact(
     let hall = app.hall.hall.clone();
     let rows: Vec<_> = app
         .projections
-        .read(|p| hallq_core::first_contact::figures_of(&hall, p, params.from, params.to, by))
+        .read(move |p| hallq_core::first_contact::figures_of(&hall, p, params.from, params.to, by))
         .await?
         .into_iter()
         .filter(|f| only.as_ref().is_none_or(|me| &f.key == me))

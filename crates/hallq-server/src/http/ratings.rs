@@ -426,7 +426,7 @@ pub async fn figures(
     let hall = app.hall.hall.clone();
     let rows: Vec<_> = app
         .projections
-        .read(|p| hallq_core::rating::figures_of(&hall, p, params.from, params.to, by))
+        .read(move |p| hallq_core::rating::figures_of(&hall, p, params.from, params.to, by))
         .await?
         .into_iter()
         .filter(|f| only.as_ref().is_none_or(|me| &f.key == me))

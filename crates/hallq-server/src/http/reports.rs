@@ -131,29 +131,17 @@ pub async fn report(
     let format = match params.format.as_deref() {
         None => Format::Json,
         Some(f) => Format::parse(f).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                "查询参数有误 / Invalid query",
-                format!("no format {f:?}: json, html, csv or xlsx"),
-            )
+            ApiError::invalid_query(format!("no format {f:?}: json, html, csv or xlsx"))
         })?,
     };
     let hall = app.hall.hall.clone();
     let date = params
         .date
         .unwrap_or_else(|| hall.calendar.business_day(app.clock.now()));
-    period.checked_span(date).map_err(|why| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "查询参数有误 / Invalid query",
-            why,
-        )
-    })?;
+    period.checked_span(date).map_err(ApiError::invalid_query)?;
     let report = app
         .projections
-        .read(|p| p.report(&hall, period, date))
+        .read(move |p| p.report(&hall, period, date))
         .await?;
     let body = tokio::task::spawn_blocking(move || {
         format
@@ -189,7 +177,10 @@ pub async fn board(
     let hall = app.hall.hall.clone();
     let now = app.clock.now();
     let day = hall.calendar.business_day(now);
-    let board = app.projections.read(|p| p.board(&hall, day, now)).await?;
+    let board = app
+        .projections
+        .read(move |p| p.board(&hall, day, now))
+        .await?;
     Ok(Json(
         serde_json::to_value(board).map_err(|e| ApiError::internal(e.to_string()))?,
     ))
