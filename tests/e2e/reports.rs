@@ -148,6 +148,12 @@ async fn a_scripted_day_reports_the_figures_computed_by_hand_in_every_format() {
         .get("/api/v1/reports/daily?date=2026-13-01", Some(&sup))
         .await;
     assert_eq!(s, 400);
+    // The calendar's last week would run past its end: refused, not a crash.
+    let (s, p) = hall
+        .get("/api/v1/reports/weekly?date=9999-12-31", Some(&sup))
+        .await;
+    assert_eq!((s, p["code"].as_str()), (400, Some("invalid_query")), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("2199-12-31"), "{p}");
     let (s, _) = hall.get("/api/v1/reports/daily", None).await;
     assert_eq!(s, 401);
 
@@ -297,6 +303,12 @@ async fn the_live_projection_equals_one_rebuilt_from_scratch_also_after_a_restar
     let (code, out) = hall.cli(&["report", "daily", "--data", "/nonexistent-hallq"]);
     assert_ne!(code, 0);
     assert!(out.contains("no event log"), "{out}");
+    let (code, out) = hall.cli(&["report", "monthly", "--date", "9999-12-31", "--data", &data]);
+    assert_ne!(code, 0);
+    assert!(out.contains("reports cover"), "{out}");
+    let (code, out) = hall.cli(&["report", "yearly", "--data", &data]);
+    assert_ne!(code, 0);
+    assert!(out.contains("daily"), "clap lists the periods: {out}");
 }
 
 /// The attribute `attr` of the element `css` in the page (empty when it has none).
