@@ -1,5 +1,6 @@
-//! Writes the sample reports of the tests (a daily and a monthly one) as HTML, CSV and XLSX to
-//! `target/report-sample/`, or to the directory given as the first argument.
+//! Writes the sample reports of the tests (a busy day, a small day of three tickets at one
+//! window, and a month) as HTML, CSV and XLSX to `target/report-sample/`, or to the directory
+//! given as the first argument.
 //!
 //! `cargo run -p hallq-report --example sample`
 
@@ -17,7 +18,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/report-sample")
         });
     std::fs::create_dir_all(&dir)?;
-    for (name, report) in [("daily", common::daily()), ("monthly", common::monthly())] {
+    for (name, report) in [
+        ("daily", common::daily()),
+        ("small-day", common::small_day()),
+        ("monthly", common::monthly()),
+    ] {
         std::fs::write(
             dir.join(format!("{name}.html")),
             hallq_report::html(&report),

@@ -10,6 +10,9 @@ const H: u32 = 250;
 const FONT: &str = "sans-serif";
 /// plotters writes `font-size` as size ÷ 1.24: this gives 14 px labels (about 8 pt printed).
 const LABEL: f64 = 17.4;
+/// 11 px: x labels of charts with more than [`MANY`] labels, so that two digits fit a slot.
+const SMALL: f64 = 13.6;
+const MANY: usize = 16;
 
 const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xDD, 0xE1, 0xE6);
@@ -34,6 +37,11 @@ pub(crate) const LEVEL_COLORS: [RGBColor; 5] = [
     RGBColor(0xEF, 0x6C, 0x00),
     RGBColor(0xC6, 0x28, 0x28),
 ];
+
+/// The colour of the series at `i`.
+pub(crate) fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
 
 pub(crate) fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
@@ -70,7 +78,8 @@ pub(crate) fn bars(
             let at = labels.iter().find(|l| l.0 == *x);
             at.map(|l| l.1.clone()).unwrap_or_default()
         };
-        mesh(&mut chart, &label_of)?;
+        let size = if labels.len() > MANY { SMALL } else { LABEL };
+        mesh(&mut chart, &label_of, size)?;
         chart.draw_series(values.iter().enumerate().map(|(i, &v)| {
             let (x0, x1) = (i as u32 * X + 2, i as u32 * X + X - 2);
             Rectangle::new([(x0, 0), (x1, v)], color(i).filled())
@@ -88,15 +97,16 @@ pub(crate) fn bars(
     })
 }
 
-/// A line chart of counts at sample times; axis labels at the full hours.
-pub(crate) fn lines(times: &[String], series: &[&[u32]]) -> Option<String> {
+/// A line chart of counts at sample times, each series in [`color`] of its index; axis labels
+/// at the full hours. None without series.
+pub(crate) fn lines(times: &[String], series: &[(usize, &[u32])]) -> Option<String> {
     let n = times.len();
     if n < 2 || series.is_empty() {
         return None;
     }
     let max = series
         .iter()
-        .flat_map(|s| s.iter().copied())
+        .flat_map(|s| s.1.iter().copied())
         .max()
         .unwrap_or(0);
     let top = nice_max(max, false);
@@ -119,12 +129,11 @@ pub(crate) fn lines(times: &[String], series: &[&[u32]]) -> Option<String> {
             .y_label_area_size(44)
             .build_cartesian_2d((0..(n as u32 - 1) * X).with_key_points(keys), 0u32..top)?;
         let label_of = |x: &u32| times.get((x / X) as usize).cloned().unwrap_or_default();
-        mesh(&mut chart, &label_of)?;
-        for (s, points) in series.iter().enumerate() {
-            let color = PALETTE[s % PALETTE.len()];
+        mesh(&mut chart, &label_of, LABEL)?;
+        for &(s, points) in series {
             chart.draw_series(LineSeries::new(
                 points.iter().enumerate().map(|(i, &v)| (i as u32 * X, v)),
-                color.stroke_width(2),
+                color(s).stroke_width(2),
             ))?;
         }
         Ok(())
@@ -137,7 +146,8 @@ type Chart<'a> =
 use plotters::coord::combinators::WithKeyPoints;
 use plotters::coord::types::RangedCoordu32;
 
-fn mesh(chart: &mut Chart<'_>, label_of: &dyn Fn(&u32) -> String) -> Result<()> {
+/// Axes and grid; x labels in `x_size` (plotters' units), y labels in [`LABEL`].
+fn mesh(chart: &mut Chart<'_>, label_of: &dyn Fn(&u32) -> String, x_size: f64) -> Result<()> {
     let text = (FONT, LABEL).into_font().color(&INK);
     chart
         .configure_mesh()
@@ -147,6 +157,7 @@ fn mesh(chart: &mut Chart<'_>, label_of: &dyn Fn(&u32) -> String) -> Result<()> 
         .bold_line_style(GRID.stroke_width(1))
         .axis_style(AXIS.stroke_width(1))
         .label_style(text)
+        .x_label_style((FONT, x_size).into_font().color(&INK))
         .x_label_formatter(label_of)
         .draw()?;
     Ok(())

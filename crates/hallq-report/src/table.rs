@@ -6,6 +6,7 @@ use hallq_core::rating::RatingLevel;
 use hallq_core::report::{
     BadRating, OverdueCase, RankEntry, RankUnit, Ranking, Report, Row, Warning, WarningKind,
 };
+use jiff::civil::{Date, Weekday};
 use std::borrow::Cow;
 
 /// A value before a format renders it.
@@ -93,6 +94,16 @@ pub(crate) struct Head {
     pub en: &'static str,
     pub kind: Kind,
     pub part: Part,
+    /// The Chinese header with `|` where HTML may break its line (`等候|中位数`), and nowhere
+    /// else; none: the header stays on one line. Without the marks it reads `zh`.
+    pub breaks: Option<&'static str>,
+}
+
+impl Head {
+    /// The Chinese header split where HTML may break it.
+    pub(crate) fn zh_parts(&self) -> impl Iterator<Item = &'static str> {
+        self.breaks.unwrap_or(self.zh).split('|')
+    }
 }
 
 pub(crate) struct Column<T> {
@@ -108,9 +119,22 @@ const fn col<T>(
     get: fn(&T) -> Cell<'_>,
 ) -> Column<T> {
     Column {
-        head: Head { zh, en, kind, part },
+        head: Head {
+            zh,
+            en,
+            kind,
+            part,
+            breaks: None,
+        },
         get,
     }
+}
+
+/// A column whose Chinese header HTML may break where `marked` has a `|` (and nowhere else):
+/// see [`Head::breaks`].
+const fn br<T>(mut column: Column<T>, marked: &'static str) -> Column<T> {
+    column.head.breaks = Some(marked);
+    column
 }
 
 fn int(n: impl Into<u64>) -> Cell<'static> {
@@ -159,44 +183,77 @@ pub(crate) static GROUP: &[Column<Row>] = &[
     col("已办理", "Served", Count, Queue, |r| int(r.served)),
     col("过号", "No-shows", Count, Queue, |r| int(r.no_show)),
     col("取消", "Cancelled", Count, Queue, |r| int(r.cancelled)),
-    col("日终未办", "Expired", Count, Queue, |r| int(r.expired)),
+    br(
+        col("日终未办", "Expired", Count, Queue, |r| int(r.expired)),
+        "日终|未办",
+    ),
     col("转移", "Transfers", Count, Queue, |r| int(r.transfers)),
     col("已叫号", "Called", Count, File, |r| int(r.wait.count)),
-    col("等候均值", "Wait mean", S, Queue, |r| {
-        secs(r.wait.mean_s)
-    }),
-    col("等候中位数", "Wait p50", S, Queue, |r| {
-        secs(r.wait.p50_s)
-    }),
-    col("等候P90", "Wait p90", S, Queue, |r| secs(r.wait.p90_s)),
+    br(
+        col("等候均值", "Wait mean", S, Queue, |r| {
+            secs(r.wait.mean_s)
+        }),
+        "等候|均值",
+    ),
+    br(
+        col("等候中位数", "Wait p50", S, Queue, |r| {
+            secs(r.wait.p50_s)
+        }),
+        "等候|中位数",
+    ),
+    br(
+        col("等候P90", "Wait p90", S, Queue, |r| secs(r.wait.p90_s)),
+        "等候|P90",
+    ),
     col("目标内叫号", "Within target", Count, File, |r| {
         int(r.within_target)
     }),
-    col("目标内叫号率", "Within target", Pm, Queue, |r| {
-        permille(r.within_target_permille)
-    }),
+    br(
+        col("目标内叫号率", "Within target", Pm, Queue, |r| {
+            permille(r.within_target_permille)
+        }),
+        "目标内|叫号率",
+    ),
     col("计时办理", "Services timed", Count, File, |r| {
         int(r.service.count)
     }),
-    col("办理均值", "Service mean", S, Queue, |r| {
-        secs(r.service.mean_s)
-    }),
-    col("办理中位数", "Service p50", S, Queue, |r| {
-        secs(r.service.p50_s)
-    }),
-    col("办理P90", "Service p90", S, Queue, |r| {
-        secs(r.service.p90_s)
-    }),
-    col("暂停次数", "Pauses", Count, Queue, |r| int(r.pauses)),
-    col("暂停时长", "Paused", S, Queue, |r| {
-        Cell::Seconds(r.pause_s)
-    }),
-    col(
-        LEVELS[0].0,
-        LEVELS[0].1,
-        Count,
-        Rating,
-        |r| int(r.levels[0]),
+    br(
+        col("办理均值", "Service mean", S, Queue, |r| {
+            secs(r.service.mean_s)
+        }),
+        "办理|均值",
+    ),
+    br(
+        col("办理中位数", "Service p50", S, Queue, |r| {
+            secs(r.service.p50_s)
+        }),
+        "办理|中位数",
+    ),
+    br(
+        col("办理P90", "Service p90", S, Queue, |r| {
+            secs(r.service.p90_s)
+        }),
+        "办理|P90",
+    ),
+    br(
+        col("暂停次数", "Pauses", Count, Queue, |r| int(r.pauses)),
+        "暂停|次数",
+    ),
+    br(
+        col("暂停时长", "Paused", S, Queue, |r| {
+            Cell::Seconds(r.pause_s)
+        }),
+        "暂停|时长",
+    ),
+    br(
+        col(
+            LEVELS[0].0,
+            LEVELS[0].1,
+            Count,
+            Rating,
+            |r| int(r.levels[0]),
+        ),
+        "非常|满意",
     ),
     col(
         LEVELS[1].0,
@@ -205,12 +262,15 @@ pub(crate) static GROUP: &[Column<Row>] = &[
         Rating,
         |r| int(r.levels[1]),
     ),
-    col(
-        LEVELS[2].0,
-        LEVELS[2].1,
-        Count,
-        Rating,
-        |r| int(r.levels[2]),
+    br(
+        col(
+            LEVELS[2].0,
+            LEVELS[2].1,
+            Count,
+            Rating,
+            |r| int(r.levels[2]),
+        ),
+        "基本|满意",
     ),
     col(
         LEVELS[3].0,
@@ -219,31 +279,46 @@ pub(crate) static GROUP: &[Column<Row>] = &[
         Rating,
         |r| int(r.levels[3]),
     ),
-    col(
-        LEVELS[4].0,
-        LEVELS[4].1,
-        Count,
-        Rating,
-        |r| int(r.levels[4]),
+    br(
+        col(
+            LEVELS[4].0,
+            LEVELS[4].1,
+            Count,
+            Rating,
+            |r| int(r.levels[4]),
+        ),
+        "非常|不满意",
     ),
     col("评价数", "Rated", Count, Rating, |r| int(r.rated)),
     col("追评", "Follow-ups", Count, Rating, |r| int(r.follow_ups)),
     col("差评", "Bad", Count, Rating, |r| int(r.bad)),
-    col("申诉成立", "Appeals upheld", Count, Rating, |r| {
-        int(r.appeals_upheld)
-    }),
+    br(
+        col("申诉成立", "Appeals upheld", Count, Rating, |r| {
+            int(r.appeals_upheld)
+        }),
+        "申诉|成立",
+    ),
     col("满意率", "Satisfaction", Pm, Rating, |r| {
         permille(r.satisfaction_permille)
     }),
-    col("主动评价率", "Rating rate", Pm, Rating, |r| {
-        permille(r.rating_rate_permille)
-    }),
-    col("按期整改", "Fixed on time", Count, Rating, |r| {
-        int(r.fixes_on_time)
-    }),
-    col("逾期整改", "Fixed late", Count, Rating, |r| {
-        int(r.fixes_late)
-    }),
+    br(
+        col("主动评价率", "Rating rate", Pm, Rating, |r| {
+            permille(r.rating_rate_permille)
+        }),
+        "主动|评价率",
+    ),
+    br(
+        col("按期整改", "Fixed on time", Count, Rating, |r| {
+            int(r.fixes_on_time)
+        }),
+        "按期|整改",
+    ),
+    br(
+        col("逾期整改", "Fixed late", Count, Rating, |r| {
+            int(r.fixes_late)
+        }),
+        "逾期|整改",
+    ),
     col("未整改", "Fixes open", Count, Rating, |r| {
         int(r.fixes_open)
     }),
@@ -253,40 +328,101 @@ pub(crate) static GROUP: &[Column<Row>] = &[
     col("办结", "Completed", Count, Case, |r| {
         int(r.cases_completed)
     }),
-    col("按时办结", "On time", Count, Case, |r| {
-        int(r.cases_on_time)
-    }),
-    col("超期未办结", "Overdue", Count, Case, |r| {
-        int(r.cases_overdue)
-    }),
-    col("按时办结率", "On-time rate", Pm, Case, |r| {
-        permille(r.on_time_permille)
-    }),
+    br(
+        col("按时办结", "On time", Count, Case, |r| {
+            int(r.cases_on_time)
+        }),
+        "按时|办结",
+    ),
+    br(
+        col("超期未办结", "Overdue", Count, Case, |r| {
+            int(r.cases_overdue)
+        }),
+        "超期|未办结",
+    ),
+    br(
+        col("按时办结率", "On-time rate", Pm, Case, |r| {
+            permille(r.on_time_permille)
+        }),
+        "按时|办结率",
+    ),
     col("首问", "First contacts", Count, Case, |r| {
         int(r.first_contacts)
     }),
-    col("首问办结", "Resolved first", Count, Case, |r| {
-        int(r.resolved_first)
-    }),
+    br(
+        col("首问办结", "Resolved first", Count, Case, |r| {
+            int(r.resolved_first)
+        }),
+        "首问|办结",
+    ),
     col("转办", "Referred", Count, Case, |r| int(r.referred)),
-    col("一次性告知", "Notices", Count, Case, |r| int(r.notices)),
-    col("二次跑动", "Second trips", Count, Case, |r| {
-        int(r.second_trips)
-    }),
-    col("有结果办结", "With outcome", Count, Case, |r| {
-        int(r.finished_with_outcome)
-    }),
-    col("一次办成", "One visit", Count, Case, |r| {
-        int(r.one_visit)
-    }),
-    col("首问办结率", "Resolved-first rate", Pm, Case, |r| {
-        permille(r.resolved_first_permille)
-    }),
-    col("最多跑一次率", "One-visit rate", Pm, Case, |r| {
-        permille(r.one_visit_permille)
-    }),
+    br(
+        col("一次性告知", "Notices", Count, Case, |r| int(r.notices)),
+        "一次性|告知",
+    ),
+    br(
+        col("二次跑动", "Second trips", Count, Case, |r| {
+            int(r.second_trips)
+        }),
+        "二次|跑动",
+    ),
+    br(
+        col("有结果办结", "With outcome", Count, Case, |r| {
+            int(r.finished_with_outcome)
+        }),
+        "有结果|办结",
+    ),
+    br(
+        col("一次办成", "One visit", Count, Case, |r| {
+            int(r.one_visit)
+        }),
+        "一次|办成",
+    ),
+    br(
+        col("首问办结率", "Resolved-first rate", Pm, Case, |r| {
+            permille(r.resolved_first_permille)
+        }),
+        "首问|办结率",
+    ),
+    br(
+        col("最多跑一次率", "One-visit rate", Pm, Case, |r| {
+            permille(r.one_visit_permille)
+        }),
+        "最多|跑一次率",
+    ),
     col("预警", "Warnings", Count, Case, |r| int(r.warnings)),
 ];
+
+/// A group table's rows as every format shows them. The core names a day by its date, which
+/// the key column shows already: a day is named by its weekday instead (星期四, Thursday).
+pub(crate) fn group_rows<'a>(id: &str, rows: &'a [Row]) -> Cow<'a, [Row]> {
+    if id != "day" {
+        return Cow::Borrowed(rows);
+    }
+    let named = |r: &Row| {
+        let mut r = r.clone();
+        if let Ok(d) = r.key.parse::<Date>() {
+            let (zh, en) = weekday(d);
+            r.name_zh = zh.to_owned();
+            r.name_en = en.to_owned();
+        }
+        r
+    };
+    Cow::Owned(rows.iter().map(named).collect())
+}
+
+/// A date's weekday, zh and en.
+pub(crate) fn weekday(d: Date) -> (&'static str, &'static str) {
+    match d.weekday() {
+        Weekday::Monday => ("星期一", "Monday"),
+        Weekday::Tuesday => ("星期二", "Tuesday"),
+        Weekday::Wednesday => ("星期三", "Wednesday"),
+        Weekday::Thursday => ("星期四", "Thursday"),
+        Weekday::Friday => ("星期五", "Friday"),
+        Weekday::Saturday => ("星期六", "Saturday"),
+        Weekday::Sunday => ("星期日", "Sunday"),
+    }
+}
 
 /// A labelled figure of the summary.
 pub(crate) struct Figure {
@@ -390,9 +526,18 @@ pub(crate) fn ranked(ranking: &Ranking) -> Vec<Ranked> {
 }
 
 pub(crate) static OVERDUE: &[Column<OverdueCase>] = &[
-    col("办件编号", "Case", T, Main, |c| text(&c.case)),
-    col("事项编码", "Item code", T, Main, |c| text(&c.item)),
-    col("事项名称", "Item", T, Main, |c| text(&c.item_name_zh)),
+    br(
+        col("办件编号", "Case", T, Main, |c| text(&c.case)),
+        "办件|编号",
+    ),
+    br(
+        col("事项编码", "Item code", T, Main, |c| text(&c.item)),
+        "事项|编码",
+    ),
+    br(
+        col("事项名称", "Item", T, Main, |c| text(&c.item_name_zh)),
+        "事项|名称",
+    ),
     col(
         "事项名称（英文）",
         "Item in English",
@@ -401,16 +546,28 @@ pub(crate) static OVERDUE: &[Column<OverdueCase>] = &[
         |c| text(&c.item_name_en),
     ),
     col("窗口", "Window", Count, Main, |c| int(c.window)),
-    col("工作人员", "Clerk", T, Main, |c| text(&c.clerk)),
-    col("受理日期", "Accepted", T, Main, |c| {
-        owned(c.accepted.to_string())
-    }),
-    col("应办结日期", "Due", T, Main, |c| {
-        owned(c.due.to_string())
-    }),
-    col("办结日期", "Completed", T, Main, |c| {
-        c.completed.map_or(Cell::Empty, |d| owned(d.to_string()))
-    }),
+    br(
+        col("工作人员", "Clerk", T, Main, |c| text(&c.clerk)),
+        "工作|人员",
+    ),
+    br(
+        col("受理日期", "Accepted", T, Main, |c| {
+            owned(c.accepted.to_string())
+        }),
+        "受理|日期",
+    ),
+    br(
+        col("应办结日期", "Due", T, Main, |c| {
+            owned(c.due.to_string())
+        }),
+        "应办结|日期",
+    ),
+    br(
+        col("办结日期", "Completed", T, Main, |c| {
+            c.completed.map_or(Cell::Empty, |d| owned(d.to_string()))
+        }),
+        "办结|日期",
+    ),
     col("状态", "State", T, Main, |c| text(overdue_state(c).0)),
     col("状态（英文）", "State in English", T, Under, |c| {
         text(overdue_state(c).1)
@@ -426,13 +583,22 @@ fn overdue_state(c: &OverdueCase) -> (&'static str, &'static str) {
 }
 
 pub(crate) static BAD: &[Column<BadRating>] = &[
-    col("评价编号", "Rating", T, Main, |b| text(&b.rating)),
+    br(
+        col("评价编号", "Rating", T, Main, |b| text(&b.rating)),
+        "评价|编号",
+    ),
     col("日期", "Day", T, Main, |b| owned(b.day.to_string())),
     col("票号", "Ticket", T, Main, |b| text(&b.ticket)),
     col("窗口", "Window", Count, Main, |b| int(b.window)),
-    col("工作人员", "Clerk", T, Main, |b| text(&b.clerk)),
+    br(
+        col("工作人员", "Clerk", T, Main, |b| text(&b.clerk)),
+        "工作|人员",
+    ),
     col("等级代码", "Code", Count, File, |b| int(b.code)),
-    col("评价等级", "Level", T, Main, |b| text(&b.level_zh)),
+    br(
+        col("评价等级", "Level", T, Main, |b| text(&b.level_zh)),
+        "评价|等级",
+    ),
     col(
         "评价等级（英文）",
         "Level in English",
@@ -452,9 +618,12 @@ pub(crate) static BAD: &[Column<BadRating>] = &[
             owned(b.reasons.join("；"))
         }
     }),
-    col("整改状态", "Fix state", T, Main, |b| {
-        b.fix_state.map_or(Cell::Empty, |s| text(s.name_zh()))
-    }),
+    br(
+        col("整改状态", "Fix state", T, Main, |b| {
+            b.fix_state.map_or(Cell::Empty, |s| text(s.name_zh()))
+        }),
+        "整改|状态",
+    ),
     col(
         "整改状态（英文）",
         "Fix state in English",
@@ -462,16 +631,22 @@ pub(crate) static BAD: &[Column<BadRating>] = &[
         Under,
         |b| b.fix_state.map_or(Cell::Empty, |s| text(s.name_en())),
     ),
-    col("整改期限", "Fix due", T, Main, |b| {
-        b.rectify_due.map_or(Cell::Empty, |d| owned(d.to_string()))
-    }),
-    col("按期整改", "Fixed on time", T, Main, |b| {
-        match b.fixed_on_time {
-            Some(true) => text("是 Yes"),
-            Some(false) => text("否 No"),
-            None => Cell::Empty,
-        }
-    }),
+    br(
+        col("整改期限", "Fix due", T, Main, |b| {
+            b.rectify_due.map_or(Cell::Empty, |d| owned(d.to_string()))
+        }),
+        "整改|期限",
+    ),
+    br(
+        col("按期整改", "Fixed on time", T, Main, |b| {
+            match b.fixed_on_time {
+                Some(true) => text("是 Yes"),
+                Some(false) => text("否 No"),
+                None => Cell::Empty,
+            }
+        }),
+        "按期|整改",
+    ),
 ];
 
 pub(crate) static WARNINGS: &[Column<Warning>] = &[
@@ -484,9 +659,12 @@ pub(crate) static WARNINGS: &[Column<Warning>] = &[
     col("窗口", "Window", Count, Main, |w| {
         w.window.map_or(Cell::Empty, int)
     }),
-    col("工作人员", "Clerk", T, Main, |w| {
-        w.clerk.as_deref().map_or(Cell::Empty, text)
-    }),
+    br(
+        col("工作人员", "Clerk", T, Main, |w| {
+            w.clerk.as_deref().map_or(Cell::Empty, text)
+        }),
+        "工作|人员",
+    ),
     col("数值", "Value", Mixed, Main, |w| {
         warning_figure(w.kind, w.value)
     }),
@@ -567,8 +745,8 @@ pub(crate) const WARNINGS_TITLE: (&str, &str) = ("预警", "Warnings");
 pub(crate) fn tables(report: &Report) -> Vec<Table<'_>> {
     let mut tables =
         vec![Table::new(SUMMARY_TITLE.0, SUMMARY_TITLE.1, SUMMARY, &summary(report)).into_owned()];
-    for (_, zh, en, rows) in report.groups() {
-        tables.push(Table::new(zh, en, GROUP, rows));
+    for (id, zh, en, rows) in report.groups() {
+        tables.push(Table::new(zh, en, GROUP, &group_rows(id, rows)).into_owned());
     }
     let ranked: Vec<Ranked> = report.rankings.iter().flat_map(ranked).collect();
     tables.push(Table::new(RANKINGS_TITLE.0, RANKINGS_TITLE.1, RANKED, &ranked).into_owned());
@@ -630,5 +808,56 @@ mod tests {
         ] {
             assert!(zh.chars().count() <= 31);
         }
+    }
+
+    /// Break marks only say where a header may wrap: without them it reads as in the files.
+    #[test]
+    fn html_break_marks_keep_the_header_text() {
+        let heads = GROUP
+            .iter()
+            .map(|c| c.head)
+            .chain(SUMMARY.iter().map(|c| c.head))
+            .chain(RANKED.iter().map(|c| c.head))
+            .chain(OVERDUE.iter().map(|c| c.head))
+            .chain(BAD.iter().map(|c| c.head))
+            .chain(WARNINGS.iter().map(|c| c.head));
+        let mut marked = 0;
+        for head in heads {
+            if let Some(b) = head.breaks {
+                marked += 1;
+                assert_eq!(b.replace('|', ""), head.zh);
+                assert!(head.zh_parts().all(|p| !p.is_empty()), "{b}");
+            }
+            // A header of four or more characters says where it may wrap.
+            if head.part != Part::File && head.part != Part::Under && head.zh.chars().count() >= 4 {
+                assert!(head.breaks.is_some(), "{}", head.zh);
+            }
+        }
+        assert!(marked > 30);
+    }
+
+    #[test]
+    fn days_are_named_by_their_weekday_other_groups_keep_their_names() {
+        let row = |key: &str| Row {
+            key: key.into(),
+            name_zh: key.into(),
+            name_en: key.into(),
+            ..Row::default()
+        };
+        let days = [row("2026-11-26"), row("2026-11-29"), row("-")];
+        let named = group_rows("day", &days);
+        let names: Vec<(&str, &str, &str)> = named
+            .iter()
+            .map(|r| (r.key.as_str(), r.name_zh.as_str(), r.name_en.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("2026-11-26", "星期四", "Thursday"),
+                ("2026-11-29", "星期日", "Sunday"),
+                ("-", "-", "-"),
+            ]
+        );
+        assert!(matches!(group_rows("window", &days), Cow::Borrowed(_)));
     }
 }

@@ -3,9 +3,9 @@
 use crate::chart::{self, X};
 use crate::table::{
     BAD, BAD_TITLE, Cell, GROUP, Head, Kind, LEVELS, OVERDUE, OVERDUE_TITLE, Part, RANKED,
-    RANKINGS_TITLE, Table, WARNINGS, WARNINGS_TITLE, ranked,
+    RANKINGS_TITLE, Table, WARNINGS, WARNINGS_TITLE, group_rows, ranked, weekday,
 };
-use hallq_core::report::{Period, Report, Row};
+use hallq_core::report::{Period, Report, Row, ThemeSeries};
 use jiff::civil::{Date, Weekday};
 use std::fmt::Write;
 
@@ -53,21 +53,9 @@ fn span(report: &Report) -> String {
     }
 }
 
-fn weekday_zh(d: Date) -> &'static str {
-    match d.weekday() {
-        Weekday::Monday => "星期一",
-        Weekday::Tuesday => "星期二",
-        Weekday::Wednesday => "星期三",
-        Weekday::Thursday => "星期四",
-        Weekday::Friday => "星期五",
-        Weekday::Saturday => "星期六",
-        Weekday::Sunday => "星期日",
-    }
-}
-
 fn masthead(out: &mut String, r: &Report) {
     let day = if r.from == r.to {
-        format!(" {}", weekday_zh(r.from))
+        format!(" {}", weekday(r.from).0)
     } else {
         String::new()
     };
@@ -177,35 +165,44 @@ fn charts(out: &mut String, r: &Report) {
         "",
     );
 
-    let hours: Vec<usize> = (0..24).filter(|&h| r.arrivals_by_hour[h] > 0).collect();
-    let (first, last) = (
-        hours.first().copied().unwrap_or(8),
-        hours.last().copied().unwrap_or(17),
-    );
-    let values = &r.arrivals_by_hour[first..=last];
-    let every = if values.len() > 16 { 2 } else { 1 };
+    let (first, last) = hours_shown(&r.arrivals_by_hour);
     let labels: Vec<(u32, String)> = (first..=last)
         .enumerate()
-        .filter(|(i, _)| i.is_multiple_of(every))
         .map(|(i, h)| (i as u32 * X + X / 2, h.to_string()))
         .collect();
     figure(
         out,
         ("分时段取号", "Arrivals by hour"),
         "横轴：时（该小时内），纵轴：取号人次 / x: hour of day, y: tickets issued",
-        chart::bars(values, |_| chart::BAR, &labels, false),
+        chart::bars(
+            &r.arrivals_by_hour[first..=last],
+            |_| chart::BAR,
+            &labels,
+            false,
+        ),
         "",
     );
 
     if r.period == Period::Daily {
         let w = &r.waiting;
-        let series: Vec<&[u32]> = w.series.iter().map(|s| s.points.as_slice()).collect();
+        // A theme nobody waited in all day would only be a flat line at zero. The others keep
+        // their colour (by the theme's place in the report), whichever are left out.
+        let busy: Vec<(usize, &ThemeSeries)> = w
+            .series
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.points.iter().any(|&p| p > 0))
+            .collect();
+        let series: Vec<(usize, &[u32])> = busy
+            .iter()
+            .map(|(i, s)| (*i, s.points.as_slice()))
+            .collect();
         let mut legend = String::from("<ul class=\"legend\">");
-        for (i, s) in w.series.iter().enumerate() {
+        for (i, s) in &busy {
             let _ = write!(
                 legend,
                 "<li><i style=\"background:{}\"></i>{}<span class=\"en\">{}</span></li>",
-                chart::hex(chart::PALETTE[i % chart::PALETTE.len()]),
+                chart::hex(chart::color(*i)),
                 esc(&s.name_zh),
                 esc(&s.name_en)
             );
@@ -268,6 +265,22 @@ fn charts(out: &mut String, r: &Report) {
     out.push_str("</section>\n");
 }
 
+/// The hours the arrivals chart shows, first and last: the hall's day (8 to 17) widened to
+/// every hour with arrivals, or the whole day (0 to 23) when there were arrivals in the night
+/// (before 6 or after 21 o'clock).
+fn hours_shown(arrivals: &[u32; 24]) -> (usize, usize) {
+    let first = arrivals.iter().position(|&n| n > 0).map_or(8, |h| h.min(8));
+    let last = arrivals
+        .iter()
+        .rposition(|&n| n > 0)
+        .map_or(17, |h| h.max(17));
+    if first < 6 || last > 21 {
+        (0, 23)
+    } else {
+        (first, last)
+    }
+}
+
 /// A day's bar label: `11-26` in a week; in a month the day, on the first bar and on Mondays
 /// only (or every third bar when the keys are no dates).
 fn day_label(i: usize, row: &Row, monthly: bool) -> Option<String> {
@@ -317,7 +330,8 @@ fn groups(out: &mut String, r: &Report) {
         if rows.is_empty() {
             out.push_str(NO_DATA);
         } else {
-            let table = Table::new(zh, en, GROUP, rows);
+            let rows = group_rows(id, rows);
+            let table = Table::new(zh, en, GROUP, &rows);
             for (part, pzh, pen) in PARTS {
                 out.push_str("<div class=\"part\">");
                 heading(out, "h3", pzh, pen);
@@ -389,7 +403,8 @@ fn heading(out: &mut String, tag: &str, zh: &str, en: &str) {
 }
 
 /// A table of the columns whose part `wanted` accepts, plus the key columns; a column of part
-/// `Under` becomes a second line in the cell before it. `total` adds a hall-total footer row.
+/// `Under` becomes a second line in the cell before it. `total` adds a hall-total footer row;
+/// such a table (a group table, the widest) gets fixed column widths that fit the page.
 fn table_html(
     out: &mut String,
     table: &Table,
@@ -410,7 +425,17 @@ fn table_html(
             _ => {}
         }
     }
-    out.push_str("<table>\n<thead><tr>");
+    match total {
+        Some(total) => {
+            out.push_str("<table class=\"fit\">\n<colgroup>");
+            for width in fit::widths(table, &shown, total) {
+                let _ = write!(out, "<col style=\"width:{width:.2}%\">");
+            }
+            out.push_str("</colgroup>\n");
+        }
+        None => out.push_str("<table>\n"),
+    }
+    out.push_str("<thead><tr>");
     for &(i, _) in &shown {
         let h = &table.heads[i];
         let class = match (h.kind, h.part) {
@@ -418,10 +443,11 @@ fn table_html(
             (Kind::Text, _) => "",
             _ => " class=\"n\"",
         };
+        let zh: Vec<String> = h.zh_parts().map(esc).collect();
         let _ = write!(
             out,
             "<th{class}><span class=\"zh\">{}</span><span class=\"en\">{}</span></th>",
-            esc(h.zh),
+            zh.join("<wbr>"),
             esc(h.en)
         );
     }
@@ -449,6 +475,134 @@ fn table_html(
         out.push_str("</tr></tfoot>\n");
     }
     out.push_str("</table>\n");
+}
+
+/// Column widths for `table-layout: fixed`, from the widths of the texts the columns hold. The
+/// figures' columns get what their widest figure and header word need; the key column its
+/// longest key; the name column what is left (its names wrap). Sizes here follow the CSS.
+mod fit {
+    use super::{Cell, Kind, Part, Table, show};
+
+    /// The content width of an A4 page between the 12 mm side margins, in points.
+    const PAGE: f64 = 186.0 / 25.4 * 72.0;
+    /// Font sizes (pt): table text, figures, Chinese and English header lines, English names.
+    const TEXT: f64 = 7.5;
+    const FIGURE: f64 = 7.0;
+    const HEAD_ZH: f64 = 7.0;
+    const HEAD_EN: f64 = 6.0;
+    const NAME_EN: f64 = 6.0;
+    /// A cell's padding (0.6 mm a side), its border and a little room for bold totals and
+    /// fonts wider than the estimate.
+    const PAD: f64 = 1.2 / 25.4 * 72.0 + 0.75 + 1.5;
+    /// The name column wraps: at least four characters a line, at most twelve.
+    const NAME_MIN: f64 = 4.0 * TEXT;
+    const NAME_MAX: f64 = 12.0 * TEXT;
+
+    /// A text's width in em, roughly: CJK characters are square, Latin ones narrower.
+    pub(super) fn em(s: &str) -> f64 {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' => 0.6,
+                '.' | ',' | ':' | ';' | '-' | '\'' | '(' | ')' | ' ' => 0.32,
+                'i' | 'j' | 'l' | 'f' | 't' | 'r' | 'I' => 0.32,
+                '%' => 0.75,
+                'm' | 'w' | 'M' | 'W' => 0.85,
+                'A'..='Z' => 0.66,
+                c if c.is_ascii() => 0.52,
+                _ => 1.0,
+            })
+            .sum()
+    }
+
+    /// The widest piece of `s` between break opportunities (spaces, after hyphens), in em.
+    fn widest_word(s: &str) -> f64 {
+        s.split_whitespace()
+            .flat_map(|w| w.split_inclusive('-'))
+            .map(em)
+            .fold(0.0, f64::max)
+    }
+
+    /// The column widths, in per cent of the table's width, for the columns `shown` (as in
+    /// `table_html`); their sum is at most 100.
+    pub(super) fn widths(
+        table: &Table,
+        shown: &[(usize, Option<usize>)],
+        total: &[Cell],
+    ) -> Vec<f64> {
+        // What each column would like (nowrap), and the least it can do with (wrapped).
+        let mut want = Vec::with_capacity(shown.len());
+        let mut least = Vec::with_capacity(shown.len());
+        let mut name = None;
+        for (n, &(i, under)) in shown.iter().enumerate() {
+            let head = &table.heads[i];
+            let head_need = head
+                .zh_parts()
+                .map(|p| em(p) * HEAD_ZH)
+                .fold(widest_word(head.en) * HEAD_EN, f64::max);
+            let cells = table.rows.iter().map(|r| &r[i]);
+            let (w, l) = match (head.part, under) {
+                (Part::Key, Some(u)) => {
+                    name = Some(n);
+                    let ens = table.rows.iter().map(|r| &r[u]);
+                    let zh = cells.map(|c| text_em(c) * TEXT).fold(0.0, f64::max);
+                    let en = ens
+                        .clone()
+                        .map(|c| text_em(c) * NAME_EN)
+                        .fold(0.0, f64::max);
+                    let word = ens
+                        .map(|c| show(c, false).map_or(0.0, |t| widest_word(&t)) * NAME_EN)
+                        .fold(0.0, f64::max);
+                    let w = zh.max(en).clamp(NAME_MIN, NAME_MAX).max(head_need);
+                    (w, NAME_MIN.max(word).max(head_need).min(w))
+                }
+                (Part::Key, None) => {
+                    let key = cells.clone().map(|c| text_em(c) * TEXT).fold(0.0, f64::max);
+                    let word = cells
+                        .map(|c| show(c, false).map_or(0.0, |t| widest_word(&t)) * TEXT)
+                        .fold(0.0, f64::max);
+                    let w = key.max(head_need);
+                    (w, word.max(head_need).min(w))
+                }
+                _ => {
+                    let mixed = head.kind == Kind::Mixed;
+                    let figure = cells
+                        .chain(std::iter::once(&total[i]))
+                        .map(|c| show(c, mixed).map_or(1.0, |t| em(&t)) * FIGURE)
+                        .fold(0.0, f64::max);
+                    let w = figure.max(head_need);
+                    (w, w)
+                }
+            };
+            want.push(w + PAD);
+            least.push(l + PAD);
+        }
+        // Too wide: the name column wraps first, then the key column, then all shrink alike.
+        let mut over = want.iter().sum::<f64>() - PAGE;
+        let order = name.into_iter().chain(
+            shown
+                .iter()
+                .enumerate()
+                .filter(|(n, s)| table.heads[s.0].part == Part::Key && Some(*n) != name)
+                .map(|(n, _)| n),
+        );
+        for n in order {
+            if over <= 0.0 {
+                break;
+            }
+            let give = (want[n] - least[n]).min(over);
+            want[n] -= give;
+            over -= give;
+        }
+        // Room to spare goes to every column in proportion (as would a shortfall left).
+        let per_cent = 100.0 / want.iter().sum::<f64>();
+        want.iter()
+            .map(|w| (w * per_cent * 100.0).floor() / 100.0)
+            .collect()
+    }
+
+    fn text_em(cell: &Cell) -> f64 {
+        show(cell, false).map_or(1.0, |t| em(&t))
+    }
 }
 
 fn cell_html(out: &mut String, cell: &Cell, under: Option<&Cell>, head: &Head) {
@@ -522,7 +676,9 @@ html { background: #e6e9ed; }
 body { margin: 0; font-family: var(--cjk); color: var(--ink); font-size: 9pt; line-height: 1.4;
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .report { background: #fff; width: 210mm; max-width: 100%; margin: 0 auto; padding: 13mm 12mm; }
-@media print { html { background: none; } .report { width: auto; margin: 0; padding: 0; } }
+/* Printed, the page cuts off what reaches its right edge: a pixel of room keeps the right
+   borders of boxes and tables (half outside them when collapsed) on the sheet. */
+@media print { html { background: none; } .report { width: auto; margin: 0; padding: 0 1px 0 0; } }
 .en { color: var(--muted); font-size: 0.85em; font-weight: normal; }
 h1 .en, h2 .en, h3 .en, .hall .en, figcaption .en, .label .en { margin-left: 0.6em; }
 .masthead { display: flex; justify-content: space-between; align-items: flex-end; gap: 8mm;
@@ -562,20 +718,22 @@ h3 { font-size: 9.5pt; margin: 3mm 0 1mm; break-after: avoid; }
 .group:first-of-type h2, .rankings > h2, .list:first-child h2 { margin-top: 0; }
 .units { font-size: 7.5pt; color: var(--muted); margin: 0 0 3mm; }
 .units .en { margin-left: 0.5em; }
+/* Sizes of tables and cells: the column widths of group tables (fit::widths) assume them. */
 table { width: 100%; border-collapse: collapse; font-size: 7.5pt; line-height: 1.3; }
+table.fit { table-layout: fixed; }
+/* On a screen narrower than the page a group table keeps the page's width and scrolls. */
+@media screen { .part { overflow-x: auto; } table.fit { min-width: 185mm; } }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
-th, td { border: 1px solid var(--rule); padding: 0.8mm 1.1mm; }
+th, td { border: 1px solid var(--rule); padding: 0.7mm 0.6mm; overflow-wrap: break-word; }
 th { background: var(--head); font-weight: 600; text-align: left; vertical-align: bottom; }
 th.n { text-align: center; }
-/* At least two characters a line in a numeric column's header. */
-th .zh { display: inline-block; min-width: 2.2em; }
-th .en, td .en { display: block; font-size: 6.3pt; margin: 0; }
+/* A Chinese header wraps only where the page marks it (<wbr>), never inside a word. */
+th .zh { display: block; font-size: 7pt; word-break: keep-all; }
+th .en, td .en { display: block; font-size: 6pt; margin: 0; }
 td { vertical-align: top; }
-th.k, td.k { white-space: nowrap; }
-/* English names wrap under the Chinese one and do not widen the column. */
-td.k .en { white-space: normal; width: 0; min-width: 100%; }
 .part, .list, .ranking { break-inside: avoid; }
+td.n, td.none { font-size: 7pt; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.none { text-align: center; color: #9aa1a9; }
 tbody tr:nth-child(even) td { background: #f9fafb; }
@@ -610,5 +768,87 @@ mod tests {
         assert_eq!(pm(1000).as_deref(), Some("100.0%"));
         assert_eq!(pm(5).as_deref(), Some("0.5%"));
         assert_eq!(show(&Cell::Empty, false), None);
+    }
+
+    #[test]
+    fn arrivals_cover_the_halls_day_or_the_whole_day() {
+        let at = |hours: &[usize]| {
+            let mut a = [0u32; 24];
+            for &h in hours {
+                a[h] = 1;
+            }
+            hours_shown(&a)
+        };
+        assert_eq!(at(&[]), (8, 17));
+        assert_eq!(at(&[9]), (8, 17));
+        assert_eq!(at(&[8, 17]), (8, 17));
+        assert_eq!(at(&[7, 12]), (7, 17));
+        assert_eq!(at(&[6, 19]), (6, 19));
+        assert_eq!(at(&[10, 21]), (8, 21));
+        // Arrivals in the night: the clock's whole day.
+        assert_eq!(at(&[1, 10]), (0, 23));
+        assert_eq!(at(&[5, 12]), (0, 23));
+        assert_eq!(at(&[10, 22]), (0, 23));
+    }
+
+    /// A group table's widths with one row of `key`, `name` and figures.
+    fn widths_of(key: &str, name: &str, part: Part) -> (Vec<f64>, Vec<&'static str>) {
+        let row = hallq_core::report::Row {
+            key: key.into(),
+            name_zh: name.into(),
+            name_en: name.into(),
+            tickets: 12345,
+            within_target_permille: Some(1000),
+            satisfaction_permille: Some(1000),
+            on_time_permille: Some(1000),
+            ..Default::default()
+        };
+        let rows = [row];
+        let table = Table::new("", "", GROUP, &rows);
+        let total = Table::new("", "", GROUP, &rows);
+        let shown: Vec<(usize, Option<usize>)> = table
+            .heads
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.part == Part::Key || h.part == part)
+            .map(|(i, h)| (i, (h.part == Part::Key && i == 1).then_some(2)))
+            .collect();
+        let heads = shown.iter().map(|s| table.heads[s.0].zh).collect();
+        (fit::widths(&table, &shown, &total.rows[0]), heads)
+    }
+
+    #[test]
+    fn group_columns_share_the_page_and_figures_keep_their_room() {
+        for part in [Part::Queue, Part::Rating, Part::Case] {
+            let (short, _) = widths_of("1", "窗口", part);
+            let long = "很长很长的名称".repeat(6);
+            let (wide, heads) = widths_of("330104-001-01-0001-2026", &long, part);
+            for w in [&short, &wide] {
+                let sum: f64 = w.iter().sum();
+                assert!((99.0..=100.0).contains(&sum), "{part:?}: {sum}");
+            }
+            // A long name wraps; the figures' columns are no narrower for it.
+            let share = |w: &[f64], name: &str| w[heads.iter().position(|h| *h == name).unwrap()];
+            for figure in heads.iter().skip(2) {
+                assert!(
+                    share(&wide, figure) >= share(&short, figure) * 0.8,
+                    "{part:?} {figure}: {} vs {}",
+                    share(&wide, figure),
+                    share(&short, figure)
+                );
+            }
+            // 100.0% in 7 pt needs about 24 pt of the page's 527.
+            let rate = ["目标内叫号率", "满意率", "按时办结率"];
+            for figure in heads.iter().filter(|h| rate.contains(h)) {
+                assert!(share(&wide, figure) > 24.0 / 527.0 * 100.0, "{figure}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_widths_are_estimated_in_em() {
+        assert_eq!(fit::em("中文"), 2.0);
+        assert!((fit::em("100.0%") - 3.47).abs() < 1e-9);
+        assert!(fit::em("Satisfaction") > 5.0);
     }
 }

@@ -559,3 +559,157 @@ fn warnings(to: Date) -> Vec<Warning> {
         ),
     ]
 }
+
+/// Count, mean and nearest-rank percentiles of durations, as the core computes them.
+fn stats_of(samples: &[u32]) -> Stats {
+    let mut s = samples.to_vec();
+    s.sort_unstable();
+    let n = s.len();
+    if n == 0 {
+        return Stats::default();
+    }
+    let at = |p: usize| Some(s[(n * p / 100).min(n - 1)]);
+    Stats {
+        count: n as u32,
+        mean_s: Some((s.iter().map(|&x| u64::from(x)).sum::<u64>() / n as u64) as u32),
+        p50_s: at(50),
+        p90_s: at(90),
+    }
+}
+
+/// A group of the small day: its waits and services (seconds), no-shows, ratings (all
+/// 非常满意) and cases.
+fn small_row(
+    (key, zh, en): (&str, &str, &str),
+    waits: &[u32],
+    services: &[u32],
+    no_show: u32,
+    rated: u32,
+    cases: u32,
+) -> Row {
+    let mut r = Row {
+        key: key.into(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        tickets: waits.len() as u32,
+        served: services.len() as u32,
+        no_show,
+        wait: stats_of(waits),
+        within_target: waits.iter().filter(|&&w| w <= 20 * 60).count() as u32,
+        service: stats_of(services),
+        levels: [rated, 0, 0, 0, 0],
+        rated,
+        cases_accepted: cases,
+        first_contacts: services.len() as u32,
+        resolved_first: cases,
+        finished_with_outcome: cases,
+        one_visit: cases,
+        ..Row::default()
+    };
+    rates(&mut r);
+    r
+}
+
+/// The daily report of a small real day in the demo hall (冷水滩, 2026-11-26): three tickets
+/// between 9 and 10 o'clock, all at window 1 (市场准入), two served, one no-show; the other
+/// themes nobody waited in. Days are named by their date, as the core names them.
+pub fn small_day() -> Report {
+    let (all_waits, all_services) = ([900, 1800, 1800], [600, 1200]);
+    let group = |names| small_row(names, &all_waits, &all_services, 1, 1, 1);
+    let total = group((
+        "hall",
+        "冷水滩区政务服务中心",
+        "Lengshuitan District Government Service Center",
+    ));
+    let by_item = vec![
+        small_row(
+            (
+                "MA-001",
+                "设立登记（有限责任公司）",
+                "Incorporation of a limited liability company",
+            ),
+            &[900, 1800],
+            &[1200],
+            1,
+            1,
+            1,
+        ),
+        small_row(
+            (
+                "MA-002",
+                "个体工商户设立登记",
+                "Registration of an individual business",
+            ),
+            &[1800],
+            &[600],
+            0,
+            0,
+            0,
+        ),
+    ];
+    let mut arrivals = [0u32; 24];
+    arrivals[9] = 3;
+    let bins = (0..13)
+        .map(|i| Bin {
+            from_min: i * 5,
+            to_min: (i < 12).then_some((i + 1) * 5),
+            count: match i {
+                3 => 1,
+                6 => 2,
+                _ => 0,
+            },
+        })
+        .collect();
+    let theme = |id: &str, zh: &str, en: &str, points: &[u32]| ThemeSeries {
+        theme: id.into(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        points: points.to_vec(),
+    };
+    Report {
+        period: Period::Daily,
+        from: DAY,
+        to: DAY,
+        hall_zh: total.name_zh.clone(),
+        hall_en: total.name_en.clone(),
+        seq: 18,
+        target_wait_minutes: 20,
+        wait_alarm_minutes: 30,
+        by_window: vec![group((
+            "1",
+            "市场准入综合窗口",
+            "Market access, comprehensive",
+        ))],
+        by_clerk: vec![group(("clerk01", "王丽", "王丽"))],
+        by_unit: vec![group((
+            "market",
+            "区市场监督管理局",
+            "District Market Regulation Bureau",
+        ))],
+        by_item,
+        by_theme: vec![group(("market", "市场准入", "Market access"))],
+        by_day: vec![group(("2026-11-26", "2026-11-26", "2026-11-26"))],
+        total,
+        arrivals_by_hour: arrivals,
+        wait_histogram: Histogram {
+            bin_minutes: 5,
+            bins,
+        },
+        waiting: WaitingSeries {
+            day: Some(DAY),
+            step_minutes: 15,
+            times: ["09:00", "09:15", "09:30", "09:45"]
+                .map(String::from)
+                .to_vec(),
+            series: vec![
+                theme("market", "市场准入", "Market access", &[1, 2, 2, 0]),
+                theme("construction", "工程建设", "Construction projects", &[0; 4]),
+                theme("social", "社会事务", "Social affairs", &[0; 4]),
+            ],
+        },
+        rankings: vec![],
+        overdue_cases: vec![],
+        bad_ratings: vec![],
+        warnings: vec![],
+    }
+}

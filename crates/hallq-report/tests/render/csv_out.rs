@@ -1,4 +1,4 @@
-use crate::common::{self, daily};
+use crate::common::{self, daily, small_day};
 use hallq_core::report::{BadRating, Warning, WarningKind};
 use hallq_report::inert;
 use proptest::prelude::*;
@@ -210,4 +210,24 @@ fn text_that_would_run_as_a_formula_stays_text() {
     let mut report = daily();
     report.warnings[0].subject = "=1+2".into();
     assert!(hallq_report::csv(&report).contains(",'=1+2,"));
+}
+
+#[test]
+fn csv_names_a_day_by_its_weekday() {
+    let csv = hallq_report::csv(&small_day());
+    let days = section(&csv, "# 按日 By day");
+    let row = days.lines().nth(2).unwrap();
+    assert!(
+        row.starts_with("2026-11-26,星期四,Thursday,3,2,1,"),
+        "{row}"
+    );
+    // Other groups keep their names.
+    let windows = section(&csv, "# 按窗口 By window");
+    assert!(
+        windows
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("1,市场准入综合窗口,\"Market access, comprehensive\",3,2,1,")
+    );
 }

@@ -1,4 +1,4 @@
-use crate::common::{DAY, HALL_EN, HALL_ZH, daily, monthly, weekly};
+use crate::common::{DAY, HALL_EN, HALL_ZH, daily, monthly, small_day, weekly};
 use hallq_core::report::{Histogram, Period, Report, Row, WaitingSeries};
 
 #[test]
@@ -180,4 +180,202 @@ fn html_weekly_labels_every_day_of_the_served_chart() {
         assert!(html.contains(&format!(">\n{day}\n</text>")), "{day}");
     }
     assert!(html.contains("<h2>排名<span"));
+}
+
+/// The figure titled `zh`, from its caption to its end.
+fn figure<'a>(html: &'a str, zh: &str) -> &'a str {
+    let start = html
+        .find(&format!("<figcaption>{zh}<span"))
+        .unwrap_or_else(|| panic!("no figure {zh}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</figure>").unwrap()]
+}
+
+/// The value of attribute `name` in `tag`, the text after a tag's name.
+fn attr(tag: &str, name: &str) -> f64 {
+    let tag = format!(" {tag}");
+    let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+}
+
+/// A bar of a chart: x, width and height.
+type Bar = (f64, f64, f64);
+
+/// A bar chart's bars and its x-axis labels (x, text), left to right.
+fn bars_and_labels(svg: &str) -> (Vec<Bar>, Vec<(f64, String)>) {
+    let bars = svg
+        .split("<rect ")
+        .skip(1)
+        .filter(|t| t.contains("fill=\"#1F4E79\""))
+        .map(|t| (attr(t, "x"), attr(t, "width"), attr(t, "height")))
+        .collect();
+    let labels = svg
+        .split("<text ")
+        .skip(1)
+        .filter(|t| t.contains("text-anchor=\"middle\""))
+        .map(|t| {
+            let text = t.split('>').nth(1).unwrap().split('<').next().unwrap();
+            (attr(t, "x"), text.trim().to_owned())
+        })
+        .collect();
+    (bars, labels)
+}
+
+#[test]
+fn html_arrivals_of_one_busy_hour_still_cover_the_halls_day() {
+    let html = hallq_report::html(&small_day());
+    let (bars, labels) = bars_and_labels(figure(&html, "分时段取号"));
+    // One slot per hour from 8 to 17, each labelled with its hour under its bar.
+    let hours: Vec<String> = (8..=17).map(|h| h.to_string()).collect();
+    assert_eq!(
+        labels.iter().map(|l| l.1.clone()).collect::<Vec<_>>(),
+        hours
+    );
+    assert_eq!(bars.len(), 10);
+    for ((x, width, _), (at, hour)) in bars.iter().zip(&labels) {
+        assert!(*x < *at && *at < x + width, "label {hour} under its bar");
+        assert!(*width < 40.0, "a bar is one slot of ten wide, not the plot");
+    }
+    // Only the 9 o'clock bar stands.
+    let standing: Vec<usize> = (0..10).filter(|&i| bars[i].2 > 0.0).collect();
+    assert_eq!(standing, [1]);
+    assert!(!html.contains("<figcaption>分时段取号<span class=\"en\">Arrivals by hour</span></figcaption>\n<p class=\"empty\">"));
+}
+
+#[test]
+fn html_arrivals_widen_to_early_hours_and_to_the_whole_night() {
+    let hours_of = |busy: &[usize]| {
+        let mut report = small_day();
+        report.arrivals_by_hour = [0; 24];
+        for &h in busy {
+            report.arrivals_by_hour[h] = 2;
+        }
+        let html = hallq_report::html(&report);
+        let (bars, labels) = bars_and_labels(figure(&html, "分时段取号"));
+        assert_eq!(bars.len(), labels.len());
+        labels
+            .into_iter()
+            .map(|l| l.1.parse::<u32>().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(hours_of(&[7, 12]), (7..=17).collect::<Vec<_>>());
+    assert_eq!(hours_of(&[9, 19]), (8..=19).collect::<Vec<_>>());
+    assert_eq!(hours_of(&[2, 14]), (0..=23).collect::<Vec<_>>());
+    // The busy day's hours, 8 to 17, are unchanged.
+    let html = hallq_report::html(&daily());
+    let (_, labels) = bars_and_labels(figure(&html, "分时段取号"));
+    assert_eq!(labels.len(), 10);
+}
+
+#[test]
+fn html_waiting_chart_leaves_out_themes_nobody_waited_in() {
+    let html = hallq_report::html(&small_day());
+    let chart = figure(&html, "各主题等候人数");
+    assert!(chart.contains("<li><i style=\"background:#1f5fa8\"></i>市场准入<span"));
+    assert!(
+        !chart.contains("工程建设") && !chart.contains("社会事务"),
+        "{chart}"
+    );
+    assert_eq!(chart.matches("<li>").count(), 1);
+    // One line drawn (series are 2 px wide; axes and ticks 1 px).
+    assert_eq!(chart.matches("stroke-width=\"2\"").count(), 1);
+
+    // A theme keeps its colour when one before it is left out.
+    let mut report = small_day();
+    report.waiting.series[0].points = vec![0; 4];
+    report.waiting.series[2].points = vec![0, 1, 0, 0];
+    let html = hallq_report::html(&report);
+    let chart = figure(&html, "各主题等候人数");
+    assert!(chart.contains("<li><i style=\"background:#2e8b57\"></i>社会事务<span"));
+    assert_eq!(chart.matches("<li>").count(), 1);
+    assert_eq!(
+        chart
+            .matches("stroke=\"#2E8B57\" stroke-width=\"2\"")
+            .count(),
+        1
+    );
+
+    // Nobody waited at all: the note, no empty chart or legend.
+    report.waiting.series[2].points = vec![0; 4];
+    let html = hallq_report::html(&report);
+    let chart = figure(&html, "各主题等候人数");
+    assert!(chart.contains("无数据<span class=\"en\">No data</span>"));
+    assert!(
+        !chart.contains("<svg") && !chart.contains("legend"),
+        "{chart}"
+    );
+}
+
+#[test]
+fn html_names_a_day_by_its_weekday() {
+    let html = hallq_report::html(&small_day());
+    let by_day = &html[html.find("id=\"by-day\"").unwrap()..];
+    let by_day = &by_day[..by_day.find("</div>\n</section>").unwrap()];
+    let row = "<tr><td class=\"k\">2026-11-26</td><td class=\"k\">星期四<span class=\"en\">Thursday</span></td>";
+    assert_eq!(by_day.matches(row).count(), 3, "one row in each part");
+    assert_eq!(
+        by_day.matches("2026-11-26").count(),
+        3,
+        "the date once a row"
+    );
+
+    let html = hallq_report::html(&monthly());
+    assert!(html.contains(
+        "<td class=\"k\">2026-11-02</td><td class=\"k\">星期一<span class=\"en\">Monday</span></td>"
+    ));
+}
+
+/// The group tables of a page: their column widths (per cent) and headers.
+fn group_tables(html: &str) -> Vec<(Vec<f64>, Vec<&str>)> {
+    html.split("<table class=\"fit\">")
+        .skip(1)
+        .map(|t| {
+            let t = &t[..t.find("</table>").unwrap()];
+            let widths = t
+                .split("<col style=\"width:")
+                .skip(1)
+                .map(|c| c[..c.find('%').unwrap()].parse().unwrap())
+                .collect();
+            let heads = t
+                .split("<span class=\"zh\">")
+                .skip(1)
+                .map(|h| &h[..h.find("</span>").unwrap()])
+                .collect();
+            (widths, heads)
+        })
+        .collect()
+}
+
+#[test]
+fn html_group_tables_fit_the_page_and_break_headers_between_words() {
+    for report in [small_day(), daily(), monthly()] {
+        let html = hallq_report::html(&report);
+        // Six groups in three parts each (a group without rows has no table).
+        let tables = group_tables(&html);
+        assert_eq!(tables.len(), 18);
+        assert!(html.contains("table.fit { table-layout: fixed; }"));
+        for (widths, heads) in &tables {
+            assert_eq!(widths.len(), heads.len(), "a width for every column");
+            let sum: f64 = widths.iter().sum();
+            assert!((99.0..=100.0).contains(&sum), "{sum}: {heads:?}");
+            for head in heads {
+                // Lines of at most four characters, broken where the header says.
+                assert!(
+                    head.split("<wbr>").all(|w| w.chars().count() <= 4),
+                    "{head}"
+                );
+            }
+        }
+        for head in [
+            "等候<wbr>中位数",
+            "非常<wbr>满意",
+            "一次性<wbr>告知",
+            "超期<wbr>未办结",
+        ] {
+            assert!(
+                html.contains(&format!("<span class=\"zh\">{head}</span>")),
+                "{head}"
+            );
+        }
+    }
 }

@@ -1,4 +1,4 @@
-use crate::common::{daily, monthly};
+use crate::common::{daily, monthly, small_day};
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use std::io::Cursor;
 
@@ -141,5 +141,22 @@ fn xlsx_is_a_function_of_the_report() {
     assert_eq!(
         hallq_report::xlsx(&report).unwrap(),
         hallq_report::xlsx(&report).unwrap()
+    );
+}
+
+#[test]
+fn xlsx_names_a_day_by_its_weekday() {
+    let mut book = open(hallq_report::xlsx(&small_day()).unwrap());
+    let days = book.worksheet_range("按日").unwrap();
+    assert_eq!(days.height(), 3);
+    assert_eq!(
+        (at(&days, 2, 0), at(&days, 2, 1), at(&days, 2, 2)),
+        (text("2026-11-26"), text("星期四"), text("Thursday"))
+    );
+    let mut book = open(hallq_report::xlsx(&monthly()).unwrap());
+    let days = book.worksheet_range("按日").unwrap();
+    assert_eq!(
+        (at(&days, 2, 0), at(&days, 2, 1), at(&days, 2, 2)),
+        (text("2026-11-02"), text("星期一"), text("Monday"))
     );
 }
