@@ -157,6 +157,24 @@ async fn a_scripted_day_reports_the_figures_computed_by_hand_in_every_format() {
     let (s, _) = hall.get("/api/v1/reports/daily", None).await;
     assert_eq!(s, 401);
 
+    // The board's figures: the hall's charts for any staff, window rows only for supervisors.
+    let (s, board) = hall.get("/api/v1/figures/board", Some(&sup)).await;
+    assert_eq!(s, 200, "{board}");
+    assert_eq!(board["windows"][0]["key"], "1");
+    assert_eq!(board["windows"][0]["satisfaction_permille"], 1000);
+    assert_eq!(
+        board["wait_histogram"]["bins"][6]["count"], 2,
+        "two waits of 30 min"
+    );
+    let (s, mine) = hall.get("/api/v1/figures/board", Some(&clerk)).await;
+    assert_eq!(s, 200, "{mine}");
+    assert_eq!(mine["windows"], json!([]));
+    assert_eq!(mine["waiting"], board["waiting"]);
+    let (s, _) = hall
+        .get("/api/v1/figures/board", Some("demo-display"))
+        .await;
+    assert_eq!(s, 403);
+
     // CSV: a BOM for spreadsheets, CRLF lines, window 1 with its figures.
     let (s, ctype, csv) = fetch(
         &hall,

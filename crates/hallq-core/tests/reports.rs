@@ -291,6 +291,18 @@ fn the_week_ranks_windows_and_lists_overdue_cases_and_open_fixes() {
     let p = projection(&sim.hall, &sim);
     let day = p.report(&sim.hall, Period::Daily, date(2026, 11, 26));
     assert_eq!(day.total.expired, 1, "S005 expired at the day's end");
+    // Never called, S005 waited from 10:10 until the hall closed at 17:00: a long wait with no
+    // window, though it expired only when the day rolled.
+    let s005 = day
+        .warnings
+        .iter()
+        .find(|w| w.subject == "S005")
+        .expect("S005's long wait");
+    assert_eq!(
+        (s005.kind, s005.window, s005.value),
+        (WarningKind::LongWait, None, 24_600)
+    );
+    assert_eq!(day.waiting.times.last().map(String::as_str), Some("17:00"));
 
     let week = p.report(&sim.hall, Period::Weekly, date(2026, 12, 16));
     assert_eq!(
@@ -339,9 +351,109 @@ fn the_week_ranks_windows_and_lists_overdue_cases_and_open_fixes() {
         .iter()
         .map(|e| (e.key.as_str(), e.value))
         .collect();
-    assert_eq!(order, [("1", 840), ("3", 900)]);
+    assert_eq!(order, [("1", 820), ("3", 960)]);
     // The case was not overdue at the end of November.
     assert!(month.overdue_cases.is_empty());
+
+    // A week after the last event: nothing happened yet, nothing is counted on other days.
+    let ahead = p.report(&sim.hall, Period::Weekly, date(2026, 12, 23));
+    assert_eq!(ahead.by_day.len(), 7);
+    assert_eq!((ahead.total.tickets, ahead.total.cases_overdue), (0, 0));
+    assert!(ahead.overdue_cases.is_empty() && ahead.warnings.is_empty());
+}
+
+#[test]
+fn a_pause_over_night_counts_only_opening_hours_on_each_day() {
+    let mut sim = Sim::new();
+    let c1 = sim.sign_in("clerk01", 1);
+    sim.now = at("2026-11-26", "16:50");
+    sim.run(
+        &c1,
+        Command::Pause {
+            window: w(1),
+            reason: "设备维护".into(),
+            back_at: None,
+        },
+    )
+    .unwrap();
+    sim.now = at("2026-11-27", "08:40");
+    sim.run(&c1, Command::Resume { window: w(1) }).unwrap();
+    let p = projection(&sim.hall, &sim);
+    // 16:50–17:00 on Thursday, 08:30–08:40 on Friday; counted once, on Thursday.
+    let week = p.report(&sim.hall, Period::Weekly, date(2026, 11, 26));
+    let day = |d: &str| week.by_day.iter().find(|r| r.key == d).unwrap();
+    assert_eq!(
+        (day("2026-11-26").pause_s, day("2026-11-26").pauses),
+        (600, 1)
+    );
+    assert_eq!(
+        (day("2026-11-27").pause_s, day("2026-11-27").pauses),
+        (600, 0)
+    );
+    assert_eq!((week.total.pause_s, week.total.pauses), (1200, 1));
+    assert!(
+        week.warnings.is_empty(),
+        "20 minutes of opening hours: no long pause"
+    );
+    let friday = p.report(&sim.hall, Period::Daily, date(2026, 11, 27));
+    assert_eq!((friday.total.pause_s, friday.total.pauses), (600, 0));
+}
+
+#[test]
+fn an_appeal_upheld_after_a_fix_counts_as_upheld_not_as_fixed() {
+    let mut sim = scripted_day();
+    let c3 = sim.sign_in("clerk03", 3);
+    let fix = |sim: &mut Sim, who: &Actor, action, note: Option<&str>| {
+        sim.run(
+            who,
+            Command::Rectify {
+                rectification: "ZG-20261126-R002".into(),
+                action,
+                note: note.map(str::to_owned),
+            },
+        )
+        .unwrap();
+    };
+    use hallq_core::rating::RectifyAction;
+    fix(
+        &mut sim,
+        &c3,
+        RectifyAction::Rectify,
+        Some("补充告知材料清单"),
+    );
+    fix(
+        &mut sim,
+        &c3,
+        RectifyAction::Appeal,
+        Some("材料确实不全，评价与事实不符"),
+    );
+    fix(&mut sim, &desk(), RectifyAction::UpholdAppeal, None);
+    let p = projection(&sim.hall, &sim);
+    let r = p.report(&sim.hall, Period::Daily, date(2026, 11, 26));
+    let t = &r.total;
+    assert_eq!(
+        (
+            t.appeals_upheld,
+            t.fixes_on_time,
+            t.fixes_late,
+            t.fixes_open
+        ),
+        (1, 0, 0, 0)
+    );
+    // The upheld rating no longer counts: one rating left, satisfied.
+    assert_eq!(t.satisfaction_permille, Some(1000));
+    let figures = hallq_core::rating::figures_of(
+        &sim.hall,
+        &p,
+        date(2026, 11, 26),
+        date(2026, 11, 26),
+        hallq_core::rating::GroupBy::Window,
+    );
+    let w3 = figures.iter().find(|f| f.key == "3").unwrap();
+    assert_eq!(
+        (w3.appeals_upheld, w3.fixed_on_time, w3.fixes_open),
+        (1, 0, 0)
+    );
 }
 
 #[test]

@@ -40,6 +40,7 @@ impl Projections {
         let hall = handle.hall.clone();
         let db = handle.db_path.clone();
         let shared = projection.clone();
+        let shared_for_reset = projection.clone();
         tokio::spawn(async move {
             loop {
                 let (hall, db, shared) = (hall.clone(), db.clone(), shared.clone());
@@ -50,10 +51,22 @@ impl Projections {
                         folded_tx.send_replace(seq);
                     }
                     Ok(Err(e)) => {
-                        tracing::error!(error = %e, "report projection cannot read the log");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        // Readers wait (and get 503 after a while); the hall itself goes on.
+                        tracing::error!(error = %e, "report projection cannot read the log; retrying");
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        continue;
                     }
-                    Err(_) => return,
+                    Err(e) => {
+                        // A panic while folding: start again from nothing rather than serve a
+                        // projection that may be half-applied.
+                        tracing::error!(error = %e, "report projection failed; rebuilding it");
+                        *shared_for_reset.write().unwrap_or_else(|e| e.into_inner()) =
+                            Projection::default();
+                        shared_for_reset.clear_poison();
+                        folded_tx.send_replace(0);
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        continue;
+                    }
                 }
                 // Wait for the next commit (or go again if one came while reading).
                 if *committed.borrow_and_update() <= *folded_tx.borrow()

@@ -1,11 +1,15 @@
 //! Reports, figures and charts computed from a [`Projection`]'s facts for a span of days.
 //!
 //! Attribution: a ticket counts in the window and clerk that last called it (a ticket never
-//! called is in the `"-"` window), the clerk's unit, its item and its queue's theme, on its
-//! business day. A first contact counts for the first caller; a transfer for the window that
-//! made it; a rating for the rated window and clerk on the day it was given; a case on the day
-//! it was accepted (受理), again on the day it was completed (办结), and as overdue on the last day
-//! of the span (or today, if sooner); a pause on the day it began.
+//! called is in the `"-"` window), the clerk's unit, its item and its final queue's theme, on its
+//! business day. A wait (issue to first call) and a first contact count for the first caller and
+//! the queue first waited in; a ticket never called is warned about for the time it waited (to
+//! its cancellation, the hall's closing time, or the last event). A transfer counts for the
+//! window that made it; a rating for the rated window and clerk on the day it was given; a case
+//! on the day it was accepted (受理), again on the day it was completed (办结), and as overdue on
+//! the last day of the span (or the day of the last event, if sooner; not at all for a span
+//! after it). A pause counts once on the day it began, and its time within opening hours on
+//! each day it covers.
 
 use super::model::*;
 use super::projection::{End, Projection, TicketFact, secs_between};
@@ -252,6 +256,43 @@ fn finish_table(hall: &Hall, dim: usize, rows: BTreeMap<String, Acc>) -> Vec<Row
     rows
 }
 
+/// When `day`'s last opening hours end (its midnight for a hall open around the clock).
+fn day_close(hall: &Hall, day: Date) -> Timestamp {
+    let last = hall
+        .calendar
+        .hours
+        .iter()
+        .map(|r| r.to)
+        .max()
+        .unwrap_or(24 * 60);
+    hall.calendar.start_of_day(day) + SignedDuration::from_mins(last as i64)
+}
+
+/// The seconds of `from..to` that fall within the hall's opening hours, per business day.
+fn open_time(hall: &Hall, from: Timestamp, to: Timestamp) -> Vec<(Date, u32)> {
+    let cal = &hall.calendar;
+    let mut out = Vec::new();
+    let mut day = cal.business_day(from);
+    let last = cal.business_day(to);
+    while day <= last {
+        let midnight = cal.start_of_day(day);
+        let mut secs = 0;
+        if cal.is_open_day(day) {
+            for r in &cal.hours {
+                let open = midnight + SignedDuration::from_mins(r.from as i64);
+                let close = midnight + SignedDuration::from_mins(r.to as i64);
+                let (a, b) = (open.max(from), close.min(to));
+                if a < b {
+                    secs += secs_between(a, b);
+                }
+            }
+        }
+        out.push((day, secs));
+        day = day.checked_add(1.day()).expect("date in range");
+    }
+    out
+}
+
 /// The facts pushed in log order whose day falls in `from..=to`.
 fn in_span<T>(facts: &[T], day: impl Fn(&T) -> Date, from: Date, to: Date) -> &[T] {
     let lo = facts.partition_point(|f| day(f) < from);
@@ -278,13 +319,17 @@ impl Projection {
             .filter(move |t| t.day >= from)
     }
 
-    fn pass<'h>(&self, hall: &'h Hall, from: Date, to: Date) -> Pass<'h> {
+    /// Adds up the facts of business days `from..=to`; what is still open (a pause, a ticket
+    /// waiting) counts up to `until`.
+    fn pass<'h>(&self, hall: &'h Hall, from: Date, to: Date, until: Timestamp) -> Pass<'h> {
         let policies = &hall.config.policies;
-        let target_s = policies.target_wait_minutes * 60;
-        let alarm_s = hall.wait_alarm_minutes * 60;
+        let target_s = policies.target_wait_minutes.saturating_mul(60);
+        let alarm_s = hall.wait_alarm_minutes.saturating_mul(60);
         let tz = &hall.calendar.tz;
-        // Stock figures (open, overdue) are as of the end of the span, or now if that is sooner.
+        // Stock figures (cases open past their due day) are as of the end of the span, or the
+        // day of the last event if that is sooner; none when that day is before the span.
         let as_of = self.day.map_or(to, |d| d.min(to));
+        let stock = as_of >= from;
         let mut g = Groups::new(hall);
         let mut arrivals = [0u32; 24];
         for t in self.tickets_in(from, to) {
@@ -308,12 +353,6 @@ impl Projection {
                     End::Expired => r.expired += 1,
                     End::Open => {}
                 }
-                if let Some(w) = wait {
-                    a.waits.push(w);
-                    if w <= target_s {
-                        a.row.within_target += 1;
-                    }
-                }
                 if let (End::Served, Some(s)) = (t.end, t.service_s) {
                     a.services.push(s);
                 }
@@ -329,13 +368,25 @@ impl Projection {
                     }
                 }
             });
+            // The queue the citizen waited in first (a transfer moves the ticket on).
+            let first_queue = t.waiting.first().map(|s| &s.queue).or(Some(&t.queue));
             if let Some((_, window, clerk)) = &t.first_call {
+                // A wait and a first contact are the first caller's.
                 let first = Dims {
                     window: Some(*window),
                     clerk: Some(clerk),
+                    queue: first_queue,
                     ..d
                 };
-                g.add(&first, |a| a.row.first_contacts += 1);
+                g.add(&first, |a| {
+                    a.row.first_contacts += 1;
+                    if let Some(w) = wait {
+                        a.waits.push(w);
+                        if w <= target_s {
+                            a.row.within_target += 1;
+                        }
+                    }
+                });
                 if let Some(w) = wait.filter(|&w| w > alarm_s) {
                     g.warn(
                         &first,
@@ -346,6 +397,31 @@ impl Projection {
                             window: Some(window.0),
                             clerk: Some(clerk.0.clone()),
                             value: w,
+                            limit: alarm_s,
+                        },
+                    );
+                }
+            } else if t.end != End::Served {
+                // Never called: it waited until cancelled, until the hall closed, or until now.
+                let close = day_close(hall, t.day);
+                let end = t.waiting.first().and_then(|s| s.to).unwrap_or(until);
+                let waited = secs_between(t.issued_at, end.min(close));
+                if waited > alarm_s {
+                    let d = Dims {
+                        window: None,
+                        clerk: None,
+                        queue: first_queue,
+                        ..d
+                    };
+                    g.warn(
+                        &d,
+                        Warning {
+                            day: t.day,
+                            kind: WarningKind::LongWait,
+                            subject: t.number.clone(),
+                            window: None,
+                            clerk: None,
+                            value: waited,
                             limit: alarm_s,
                         },
                     );
@@ -365,7 +441,10 @@ impl Projection {
                 .item
                 .as_ref()
                 .and_then(|i| hall.items.get(i))
-                .map(|i| i.service_minutes * 60 * policies.service_overrun_factor)
+                .map(|i| {
+                    (i.service_minutes.saturating_mul(60))
+                        .saturating_mul(policies.service_overrun_factor)
+                })
                 .unwrap_or(0);
             if let (End::Served, Some(s)) = (t.end, t.service_s)
                 && expected_s > 0
@@ -403,14 +482,15 @@ impl Projection {
             });
         }
 
-        let pause_alarm_s = policies.pause_alarm_minutes * 60;
-        let last = self.at.unwrap_or(Timestamp::UNIX_EPOCH);
-        for p in in_span(&self.pauses, |p| p.day, from, to) {
-            let day_end = hall
-                .calendar
-                .start_of_day(p.day.checked_add(1.day()).expect("date in range"));
-            let until = p.until.unwrap_or(last).min(day_end);
-            let secs = secs_between(p.since, until);
+        // Pauses: the time within opening hours, on each day it covers (a pause left on over
+        // night counts from the next opening); counted and warned about on the day it began.
+        let pause_alarm_s = policies.pause_alarm_minutes.saturating_mul(60);
+        let span_start = hall.calendar.start_of_day(from);
+        for p in self.pauses.iter().take_while(|p| p.day <= to) {
+            let end = p.until.unwrap_or(until).max(p.since);
+            if end < span_start {
+                continue;
+            }
             let d = Dims {
                 day: p.day,
                 window: Some(p.window),
@@ -418,10 +498,17 @@ impl Projection {
                 item: None,
                 queue: None,
             };
-            g.add(&d, |a| {
-                a.row.pauses += 1;
-                a.row.pause_s += secs as u64;
-            });
+            let mut secs = 0u32;
+            for (day, part) in open_time(hall, p.since, end) {
+                secs = secs.saturating_add(part);
+                if day >= from && day <= to && part > 0 {
+                    g.add(&Dims { day, ..d }, |a| a.row.pause_s += part as u64);
+                }
+            }
+            if p.day < from {
+                continue;
+            }
+            g.add(&d, |a| a.row.pauses += 1);
             if secs > pause_alarm_s {
                 g.warn(
                     &d,
@@ -530,8 +617,10 @@ impl Projection {
                 });
             }
             let late_in_span = done_in_span.filter(|_| c.on_time == Some(false));
-            let open_late =
-                c.accepted <= to && c.due < as_of && c.completed.is_none_or(|on| on > as_of);
+            let open_late = stock
+                && c.accepted <= to
+                && c.due < as_of
+                && c.completed.is_none_or(|on| on > as_of);
             if open_late {
                 g.add(&Dims { day: as_of, ..d }, |a| a.row.cases_overdue += 1);
             }
@@ -628,7 +717,7 @@ impl Projection {
     /// The rows of one dimension over business days `from..=to` (groups with nothing to count
     /// have no row).
     pub fn rows(&self, hall: &Hall, from: Date, to: Date, dim: Dim) -> Vec<Row> {
-        let mut pass = self.pass(hall, from, to);
+        let mut pass = self.pass(hall, from, to, self.last());
         finish_table(
             hall,
             dim as usize,
@@ -639,7 +728,7 @@ impl Projection {
     /// The report of `period` around `date`, as of the last event folded in.
     pub fn report(&self, hall: &Hall, period: Period, date: Date) -> Report {
         let (from, to) = period.span(date);
-        let mut pass = self.pass(hall, from, to);
+        let mut pass = self.pass(hall, from, to, self.last());
         let waits = pass.groups.total.waits.clone();
         let mut day = from;
         while day <= to {
@@ -677,11 +766,7 @@ impl Projection {
             rankings(&by_window, &by_clerk, &by_unit)
         };
         let waiting = if period == Period::Daily {
-            let end = hall
-                .calendar
-                .start_of_day(to.checked_add(1.day()).expect("date"));
-            let until = self.at.map_or(end, |at| at.min(end));
-            self.waiting_series(hall, from, SERIES_STEP_MINUTES, until)
+            self.waiting_series(hall, from, SERIES_STEP_MINUTES, self.last())
         } else {
             WaitingSeries::default()
         };
@@ -713,7 +798,8 @@ impl Projection {
 
     /// The supervisor board's charts and window rows for `day`, sampled up to `now`.
     pub fn board(&self, hall: &Hall, day: Date, now: Timestamp) -> Board {
-        let mut pass = self.pass(hall, day, day);
+        let now = now.max(self.last());
+        let mut pass = self.pass(hall, day, day, now);
         let waits = std::mem::take(&mut pass.groups.total.waits);
         let mut windows = finish_table(hall, WINDOW, std::mem::take(&mut pass.groups.dims[WINDOW]));
         windows.retain(|r| r.key != "-");
@@ -727,8 +813,13 @@ impl Projection {
         }
     }
 
+    /// The time of the last event folded in: what is still open counts up to it.
+    fn last(&self) -> Timestamp {
+        self.at.unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
     /// People waiting per theme on `day`, sampled every `step_minutes` from the first ticket's
-    /// quarter hour up to `until`.
+    /// quarter hour up to `until` or the day's closing time, whichever is sooner.
     pub fn waiting_series(
         &self,
         hall: &Hall,
@@ -757,7 +848,8 @@ impl Projection {
             let day_end = hall
                 .calendar
                 .start_of_day(day.checked_add(1.day()).expect("date"));
-            while t <= until && t < day_end {
+            let close = day_close(hall, day);
+            while t <= until && t <= close && t < day_end {
                 times.push(t);
                 t += SignedDuration::from_mins(step);
             }

@@ -115,15 +115,16 @@ pub struct Row {
     pub expired: u32,
     /// Transfers made (by the window or clerk; from the queue, item or theme).
     pub transfers: u32,
-    /// Issue to first call.
+    /// Issue to first call, counted for the first caller (and the queue first waited in).
     pub wait: Stats,
     /// Called within the target wait (of the `wait.count` tickets called).
     pub within_target: u32,
     pub within_target_permille: Option<u32>,
     /// Service start to finish, as the finish event says.
     pub service: Stats,
-    /// Time windows spent paused (暂停), seconds, counted on the day the pause began.
+    /// Time windows spent paused (暂停) within opening hours, seconds, on each day it covers.
     pub pause_s: u64,
+    /// Pauses begun.
     pub pauses: u32,
     /// First ratings per level, best first (GB/T 39046 codes 1–5).
     pub levels: [u32; 5],

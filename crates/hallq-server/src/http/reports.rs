@@ -168,19 +168,23 @@ pub async fn report(
 }
 
 /// `GET /api/v1/figures/board` (staff sessions): today's chart of people waiting by theme, the
-/// histogram of today's waits and each window's figures today.
+/// histogram of today's waits and, for supervisors and admins, each window's figures today (a
+/// clerk sees the hall's charts but not other windows' ratings).
 pub async fn board(
     State(app): State<AppState>,
     Bearer(token): Bearer,
 ) -> Result<Json<Value>, ApiError> {
-    staff(&app, token, "board figures").await?;
+    let who = staff(&app, token, "board figures").await?;
     let hall = app.hall.hall.clone();
     let now = app.clock.now();
     let day = hall.calendar.business_day(now);
-    let board = app
+    let mut board = app
         .projections
         .read(move |p| p.board(&hall, day, now))
         .await?;
+    if !who.supervisor {
+        board.windows.clear();
+    }
     Ok(Json(
         serde_json::to_value(board).map_err(|e| ApiError::internal(e.to_string()))?,
     ))
