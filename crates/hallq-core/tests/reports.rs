@@ -485,3 +485,34 @@ fn spans_are_the_day_its_monday_to_sunday_week_and_its_month_within_the_calendar
     }
     assert_eq!(Period::parse("yearly"), None);
 }
+
+#[test]
+fn a_case_counts_when_accepted_completed_and_handed_over_each_on_its_day() {
+    let mut sim = scripted_day();
+    let case = sim.state.cases.keys().next().unwrap().clone();
+    sim.now = at("2026-11-27", "10:00");
+    sim.run(&desk(), Command::CompleteCase { case: case.clone() })
+        .unwrap();
+    sim.now = at("2026-11-30", "15:00");
+    sim.run(&desk(), Command::HandOverCase { case }).unwrap();
+    let p = projection(&sim.hall, &sim);
+    let day = |d| p.report(&sim.hall, Period::Daily, d).total;
+    let (thu, fri, mon) = (
+        day(date(2026, 11, 26)),
+        day(date(2026, 11, 27)),
+        day(date(2026, 11, 30)),
+    );
+    assert_eq!((thu.cases_accepted, thu.cases_completed), (1, 0));
+    assert_eq!(
+        (fri.cases_completed, fri.cases_on_time, fri.on_time_permille),
+        (1, 1, Some(1000))
+    );
+    assert_eq!((mon.cases_handed_over, fri.cases_handed_over), (1, 0));
+    let week = p.report(&sim.hall, Period::Weekly, date(2026, 11, 26));
+    let w1 = row(&week.by_window, "1");
+    assert_eq!(
+        (w1.cases_accepted, w1.cases_completed, w1.cases_handed_over),
+        (1, 1, 0),
+        "handed over the next week"
+    );
+}

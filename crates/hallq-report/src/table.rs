@@ -334,6 +334,9 @@ pub(crate) static GROUP: &[Column<Row>] = &[
         }),
         "按时|办结",
     ),
+    col("出件", "Handed over", Count, Case, |r| {
+        int(r.cases_handed_over)
+    }),
     br(
         col("超期未办结", "Overdue", Count, Case, |r| {
             int(r.cases_overdue)

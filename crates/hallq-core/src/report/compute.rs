@@ -616,6 +616,9 @@ impl Projection {
                     }
                 });
             }
+            if let Some(on) = c.handed_over.filter(|&on| on >= from && on <= to) {
+                g.add(&Dims { day: on, ..d }, |a| a.row.cases_handed_over += 1);
+            }
             let late_in_span = done_in_span.filter(|_| c.on_time == Some(false));
             let open_late = stock
                 && c.accepted <= to

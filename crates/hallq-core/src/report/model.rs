@@ -145,6 +145,9 @@ pub struct Row {
     /// 办结: cases completed in the span, and of those by their due day.
     pub cases_completed: u32,
     pub cases_on_time: u32,
+    /// 出件: results handed over to the citizen in the span.
+    #[serde(default)]
+    pub cases_handed_over: u32,
     /// Cases accepted by this group, open after their due day at the end of the span (or
     /// today, if sooner); counted on that day.
     pub cases_overdue: u32,
