@@ -18,6 +18,8 @@
 //!   line. Each section is a title line `# 按窗口 By window`, one header row whose cells read
 //!   `中文 (English)`, with the unit inside both (`等候均值（秒） (Wait mean [s])`), then the data
 //!   rows. Figures are raw: seconds and per mille as integers, an empty field for no figure.
+//!   Text a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`) gets a leading `'`
+//!   ([`inert`]); [`text_field`] writes one such field for other CSV files of the hall.
 //! - [`xlsx`]: one sheet per table: 汇总 (summary: period, hall, dates, event seq, target wait
 //!   and wait alarm, then every figure of the hall total, one a row), 按窗口, 按工作人员, 按部门,
 //!   按事项, 按主题, 按日, 排名 (weekly and monthly; headers only for a day), 超期办件, 差评整改,
