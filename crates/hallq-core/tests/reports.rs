@@ -303,6 +303,22 @@ fn the_week_ranks_windows_and_lists_overdue_cases_and_open_fixes() {
         (WarningKind::LongWait, None, 24_600)
     );
     assert_eq!(day.waiting.times.last().map(String::as_str), Some("17:00"));
+    // The bad rating's fix was never visited back nor rectified: not late on the 26th itself,
+    // late by the end of November.
+    assert!(
+        !day.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::FixOverdue),
+        "{:?}",
+        day.warnings
+    );
+    let november = p.report(&sim.hall, Period::Monthly, date(2026, 11, 26));
+    let fix = november
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::FixOverdue)
+        .expect("the fix is late by the end of November");
+    assert_eq!(fix.subject, "ZG-20261126-R002");
 
     let week = p.report(&sim.hall, Period::Weekly, date(2026, 12, 16));
     assert_eq!(
@@ -440,6 +456,7 @@ fn an_appeal_upheld_after_a_fix_counts_as_upheld_not_as_fixed() {
         ),
         (1, 0, 0, 0)
     );
+    assert!(!r.warnings.iter().any(|w| w.kind == WarningKind::FixOverdue));
     // The upheld rating no longer counts: one rating left, satisfied.
     assert_eq!(t.satisfaction_permille, Some(1000));
     let figures = hallq_core::rating::figures_of(

@@ -15,6 +15,7 @@ use super::model::*;
 use super::projection::{End, Projection, TicketFact, secs_between};
 use crate::hall::Hall;
 use crate::ids::{ClerkId, ItemCode, QueueId, WindowNo};
+use crate::rating::RectificationState;
 use crate::state::Outcome;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
@@ -559,11 +560,28 @@ impl Projection {
                     None => {}
                 }
             });
-            if let Some(f) = fix
-                && !f.upheld
-                && f.rectified.map_or(f.due < as_of, |on| on > f.due)
-            {
-                let until = f.rectified.unwrap_or(as_of);
+            // Late as `Rectification::overdue` says (not visited back, or not rectified, by
+            // its due day, while the fix lives), as of the span's end; or rectified late.
+            let late = fix.and_then(|f| {
+                let live = !matches!(
+                    f.state,
+                    RectificationState::Closed | RectificationState::AppealUpheld
+                );
+                let not_rectified = f.rectified.is_none() && as_of > f.due;
+                let not_visited = f.visited_back.is_none() && as_of > f.visit_back_due;
+                if f.upheld {
+                    None
+                } else if let Some(on) = f.rectified.filter(|&on| on > f.due) {
+                    Some((f, f.due, on))
+                } else if live && not_rectified {
+                    Some((f, f.due, as_of))
+                } else if live && not_visited {
+                    Some((f, f.visit_back_due, as_of))
+                } else {
+                    None
+                }
+            });
+            if let Some((f, due, until)) = late {
                 g.warn(
                     &d,
                     Warning {
@@ -572,7 +590,7 @@ impl Projection {
                         subject: f.id.clone(),
                         window: Some(r.window.0),
                         clerk: Some(r.clerk.0.clone()),
-                        value: hall.calendar.working_days_between(f.due, until).max(0) as u32,
+                        value: hall.calendar.working_days_between(due, until).max(0) as u32,
                         limit: 0,
                     },
                 );

@@ -82,7 +82,10 @@ pub(crate) struct PauseFact {
 pub(crate) struct FixFact {
     pub id: String,
     pub state: RectificationState,
+    /// Rectify by (整改期限).
     pub due: Date,
+    pub visit_back_due: Date,
+    pub visited_back: Option<Date>,
     pub rectified: Option<Date>,
     pub upheld: bool,
 }
@@ -407,6 +410,7 @@ impl Projection {
                 rectification,
                 rating,
                 rectify_due,
+                visit_back_due,
                 ..
             } => {
                 if let Some(r) = self.ratings.get_mut(rating) {
@@ -414,6 +418,8 @@ impl Projection {
                         id: rectification.clone(),
                         state: RectificationState::Open,
                         due: *rectify_due,
+                        visit_back_due: *visit_back_due,
+                        visited_back: None,
                         rectified: None,
                         upheld: false,
                     });
@@ -434,6 +440,7 @@ impl Projection {
                 if let Some(fix) = fix {
                     fix.state = *state;
                     match action {
+                        RectifyAction::VisitBack => fix.visited_back = Some(day),
                         RectifyAction::Rectify => fix.rectified = Some(day),
                         RectifyAction::UpholdAppeal => fix.upheld = true,
                         _ => {}
