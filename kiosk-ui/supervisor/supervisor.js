@@ -14,8 +14,9 @@
 //
 // 报表 (supervisors and admins, by the role `GET /api/v1/session` gives): a dialog to pick the
 // day's, week's or month's report and a date (today's business day by default); the report is
-// opened (HTML, to print) or downloaded (XLSX, CSV) with plain links to
-// `/api/v1/reports/{period}?date=…&format=…&token=…`, so the browser needs no script to fetch it.
+// opened (HTML, to print) or downloaded (XLSX, CSV) with plain links that the controller has
+// signed for a few minutes (`/api/v1/reports/{period}/links`), so the browser
+// needs no script to fetch it and no session token lands in its history.
 
 import { Api, ApiError, newKey } from '/ui/common/api.js';
 import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
@@ -278,6 +279,7 @@ function showSignin(noteKey) {
   state.session = null;
   state.role = undefined;
   state.report = { period: 'daily', date: null, today: null };
+  state.reportLinks = null;
   saveSession(null);
   const note = $('signin-note');
   note.hidden = !noteKey;
@@ -565,9 +567,34 @@ function reportSpan(period, day) {
   return { from: dayText(from), to: dayText(to), days: Math.round((to - from) / DAY_MS) + 1, weekday: d.getUTCDay() };
 }
 
-function reportHref(period, date, format) {
-  const q = new URLSearchParams({ date, format, token: state.session.token });
-  return `/api/v1/reports/${period}?${q}`;
+/** Signed links are renewed when less than this is left of them (ms). */
+const LINK_MARGIN_MS = 60000;
+
+/**
+ * The controller's signed links for a report (`/api/v1/reports/{period}/links`): they open the
+ * report for a few minutes without the session token, so nothing secret lands in the browser's
+ * history or downloads list. Cached per choice; asked again when they are about to expire.
+ */
+function reportLinks(period, date) {
+  const key = `${period}|${date}`;
+  const cached = state.reportLinks;
+  if (cached && cached.key === key && cached.links && cached.expiresAt - serverNow() > LINK_MARGIN_MS) {
+    return cached.links;
+  }
+  if (!cached || cached.key !== key || !cached.pending) {
+    state.reportLinks = { key, links: null, pending: true, expiresAt: 0 };
+    state.api
+      .get(`/api/v1/reports/${period}/links?date=${encodeURIComponent(date)}`)
+      .then((res) => {
+        if (!state.reportLinks || state.reportLinks.key !== key) return;
+        state.reportLinks = { key, links: res.links, pending: false, expiresAt: Date.parse(res.expires_at) };
+        renderReports();
+      })
+      .catch(() => {
+        if (state.reportLinks && state.reportLinks.key === key) state.reportLinks = null;
+      });
+  }
+  return null;
 }
 
 /** The span under the date and the three links, for the current choice. */
@@ -592,7 +619,9 @@ function renderReports() {
       h('small', null, notes.join(' · ')),
     );
   }
-  const ok = !!span && !future && !!state.session;
+  const valid = !!span && !future && !!state.session;
+  const signed = valid ? reportLinks(r.period, r.date) : null;
+  const ok = valid && !!signed;
   const links = [
     ['report-html', 'html', icons.print, 'reports.html'],
     ['report-xlsx', 'xlsx', ICON_DOWNLOAD, 'reports.xlsx'],
@@ -602,9 +631,12 @@ function renderReports() {
     const a = $(id);
     a.replaceChildren(h('span', { html: icon }), i18n.t(key));
     if (ok) {
-      a.href = reportHref(r.period, r.date, format);
+      a.href = signed[format];
       a.removeAttribute('aria-disabled');
+      a.removeAttribute('aria-busy');
     } else {
+      if (valid) a.setAttribute('aria-busy', 'true');
+      else a.removeAttribute('aria-busy');
       a.removeAttribute('href');
       a.setAttribute('aria-disabled', 'true');
     }
@@ -627,6 +659,11 @@ function openReports() {
   for (const input of document.querySelectorAll('input[name=report-period]')) input.checked = input.value === r.period;
   renderReports();
   if (!dlg.open) dlg.showModal();
+  // Signed links last minutes: renew them while the dialog stays open.
+  clearInterval(state.linksTimer);
+  state.linksTimer = setInterval(() => {
+    if (dlg.open) renderReports();
+  }, 30000);
   document.querySelector('input[name=report-period]:checked').focus();
 }
 
@@ -647,6 +684,8 @@ function setupReports() {
     if (e.clientX < b.left || e.clientX > b.right || e.clientY < b.top || e.clientY > b.bottom) closeReports();
   });
   dlg.addEventListener('close', () => {
+    clearInterval(state.linksTimer);
+    state.linksTimer = null;
     const btn = $('btn-reports');
     if (!btn.hidden) btn.focus();
   });

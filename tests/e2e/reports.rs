@@ -341,7 +341,19 @@ async fn attr(b: &crate::browser::Browser, css: &str, attr: &str) -> String {
     .to_owned()
 }
 
-/// GET without an Authorization header (the token rides in the link); returns (status,
+/// Waits until the dialog's three links are the controller's signed links for `period`.
+async fn wait_links(b: &crate::browser::Browser, period: &str) {
+    b.wait_until(
+        &format!(
+            "['html', 'xlsx', 'csv'].every(f => (document.getElementById('report-' + f).getAttribute('href') || '').startsWith('/api/v1/reports/{period}?'))"
+        ),
+        std::time::Duration::from_secs(5),
+        "the signed links",
+    )
+    .await;
+}
+
+/// GET without an Authorization header (the link is signed); returns (status,
 /// content type, content disposition, body bytes).
 async fn fetch_link(hall: &TestHall, href: &str) -> (u16, String, String, Vec<u8>) {
     let res = hall.http.get(hall.url(href)).send().await.unwrap();
@@ -427,6 +439,7 @@ async fn the_supervisor_board_opens_and_downloads_the_reports_with_plain_links()
         .wait_text("#report-span", "2026-11-23 至 2026-11-29")
         .await;
     assert!(span.contains("7"), "{span}");
+    wait_links(&b, "weekly").await;
     let mut hrefs = Vec::new();
     for (link, format) in [
         ("a#report-html", "html"),
@@ -438,10 +451,13 @@ async fn the_supervisor_board_opens_and_downloads_the_reports_with_plain_links()
         for part in [
             format!("date={DAY}"),
             format!("format={format}"),
-            format!("token={token}"),
+            "expires=".to_owned(),
+            "sig=".to_owned(),
         ] {
             assert!(href.contains(&part), "{part} in {href}");
         }
+        // Signed by the controller: the session token is nowhere in the link.
+        assert!(!href.contains("token=") && !href.contains(&token), "{href}");
         hrefs.push(href);
     }
     assert_eq!(attr(&b, "a#report-html", "target").await, "_blank");
@@ -457,7 +473,7 @@ async fn the_supervisor_board_opens_and_downloads_the_reports_with_plain_links()
     assert_tidy(&b, "the dialog").await;
     b.screenshot("report-dialog").await;
 
-    // The files, fetched with the token in the link and no Authorization header.
+    // The files, fetched with the signed link alone, no Authorization header.
     let (s, ctype, disposition, xlsx) = fetch_link(&hall, &hrefs[1]).await;
     assert_eq!(s, 200, "{}", String::from_utf8_lossy(&xlsx));
     assert!(ctype.contains("spreadsheetml"), "{ctype}");
@@ -480,11 +496,7 @@ async fn the_supervisor_board_opens_and_downloads_the_reports_with_plain_links()
     b.click("input[name=report-period][value=monthly]").await;
     b.wait_text("#report-span", "2026-11-01 至 2026-11-30")
         .await;
-    assert!(
-        attr(&b, "a#report-csv", "href")
-            .await
-            .starts_with("/api/v1/reports/monthly?")
-    );
+    wait_links(&b, "monthly").await;
     b.js("const d = document.getElementById('report-date'); d.value = ''; d.dispatchEvent(new Event('input')); return true")
         .await;
     b.wait_text("#report-span", "请选择日期").await;
@@ -540,6 +552,7 @@ async fn the_supervisor_board_opens_and_downloads_the_reports_with_plain_links()
     b.screenshot("report-dialog-en").await;
     b.click("input[name=report-period][value=daily]").await;
     b.wait_text("#report-span", "Thursday").await;
+    wait_links(&b, "daily").await;
     let daily = attr(&b, "a#report-html", "href").await;
     assert!(
         daily.starts_with("/api/v1/reports/daily?")
@@ -591,24 +604,41 @@ async fn the_supervisor_board_opens_and_downloads_the_reports_with_plain_links()
         .await;
     b.screenshot("report-daily-html").await;
 
-    // Signed out, the links die with the session.
+    // A link opens its own report only: another format, date or period, or a changed
+    // signature, is refused; and it lasts ten minutes.
+    let tampered = [
+        hrefs[2].replace("format=csv", "format=json"),
+        hrefs[2].replace(&format!("date={DAY}"), "date=2026-11-25"),
+        hrefs[2].replace("/weekly?", "/monthly?"),
+        {
+            let (head, sig) = hrefs[2].rsplit_once("sig=").unwrap();
+            let flipped = if sig.starts_with('0') { "1" } else { "0" };
+            format!("{head}sig={flipped}{}", &sig[1..])
+        },
+    ];
+    for href in &tampered {
+        let (s, _, _, body) = fetch_link(&hall, href).await;
+        assert_eq!(s, 403, "{href}: {}", String::from_utf8_lossy(&body));
+    }
+    let unsigned = hrefs[2].split("&expires=").next().unwrap().to_owned();
+    assert_eq!(fetch_link(&hall, &unsigned).await.0, 401, "{unsigned}");
+    // Signed at 09:50, the links open their reports until 10:00.
+    hall.set_clock(&at("09:59"));
+    assert_eq!(fetch_link(&hall, &hrefs[2]).await.0, 200, "still valid");
+    hall.set_clock(&at("10:01"));
+    let (s, _, _, body) = fetch_link(&hall, &hrefs[2]).await;
+    let problem: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (s, problem["code"].as_str()),
+        (403, Some("link_expired")),
+        "{problem}"
+    );
+
+    // Signed out.
     b.set_size(1920, 1080).await;
     b.goto(&hall.url("/supervisor")).await;
     b.click("#btn-signout").await;
     b.wait_for("#signin-form").await;
-    // (The page signs out in the background: the DELETE may still be on its way.)
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let (s, _, _, _) = fetch_link(&hall, &hrefs[2]).await;
-        if s == 401 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "a link of an ended session still gives {s}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
 
     // A clerk on the board: no reports button (the controller would refuse them).
     b.js("document.getElementById('in-clerk').value = ''; return true")

@@ -112,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/figures/first-contact", get(alerts::first_contact))
         .route("/api/v1/figures/board", get(reports::board))
         .route("/api/v1/reports/{period}", get(reports::report))
+        .route("/api/v1/reports/{period}/links", get(reports::links))
         .route("/api/v1/alerts/{id}/ack", post(alerts::ack))
         .route("/api/v1/cases/{case}/{action}", post(cases::act))
         .route("/api/v1/windows/{n}/rating", get(ratings::pad_view))

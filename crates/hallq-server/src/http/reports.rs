@@ -101,33 +101,75 @@ pub fn file_name(report: &Report, format: Format) -> String {
 pub struct ReportParams {
     date: Option<Date>,
     format: Option<String>,
+    /// A signed link's expiry (unix seconds) and signature (see [`links`]).
+    expires: Option<i64>,
+    sig: Option<String>,
+}
+
+/// How long a signed report link opens its report.
+pub const LINK_TTL_S: i64 = 10 * 60;
+
+fn unknown_report(period: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_report",
+        "没有该报表 / No such report",
+        format!("no report {period:?}: daily, weekly or monthly"),
+    )
+}
+
+/// Supervisors and admins only.
+async fn supervisor(app: &AppState, token: Option<String>) -> Result<Staff, ApiError> {
+    let who = staff(app, token, "reports").await?;
+    if !who.supervisor {
+        return Err(ApiError::forbidden(
+            "reports are for supervisors and admins",
+        ));
+    }
+    Ok(who)
 }
 
 /// `GET /api/v1/reports/{daily|weekly|monthly}?date=YYYY-MM-DD&format=json|html|csv|xlsx`
-/// (supervisors and admins): the report of the day, its week or its month (default: today),
-/// as of everything committed before the request.
+/// (supervisors and admins, or a signed link from [`links`]): the report of the day, its week
+/// or its month (default: today), as of everything committed before the request.
 pub async fn report(
     State(app): State<AppState>,
     Bearer(token): Bearer,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
     params: Result<Query<ReportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Path(period) = path?;
+    let Path(period_text) = path?;
     let Query(params) = params?;
-    let who = staff(&app, token, "reports").await?;
-    if !who.supervisor {
-        return Err(ApiError::forbidden(
-            "reports are for supervisors and admins",
-        ));
+    match (&params.sig, params.expires, params.date) {
+        (None, _, _) => {
+            supervisor(&app, token).await?;
+        }
+        (Some(sig), Some(expires), Some(date)) => {
+            let format = params.format.as_deref().unwrap_or("json");
+            let date = date.to_string();
+            let genuine = app
+                .hall
+                .secrets
+                .check_report_signature((&period_text, &date, format, expires), sig);
+            if !genuine {
+                return Err(ApiError::forbidden("this report link is not genuine"));
+            }
+            if expires < app.clock.now().as_second() {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "link_expired",
+                    "链接已过期 / Link expired",
+                    "this report link has expired: open the reports dialog again",
+                ));
+            }
+        }
+        _ => {
+            return Err(ApiError::invalid_query(
+                "a signed report link needs date, expires and sig",
+            ));
+        }
     }
-    let period = Period::parse(&period).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_report",
-            "没有该报表 / No such report",
-            format!("no report {period:?}: daily, weekly or monthly"),
-        )
-    })?;
+    let period = Period::parse(&period_text).ok_or_else(|| unknown_report(&period_text))?;
     let format = match params.format.as_deref() {
         None => Format::Json,
         Some(f) => Format::parse(f).ok_or_else(|| {
@@ -165,6 +207,56 @@ pub async fn report(
         body,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LinkParams {
+    date: Date,
+}
+
+/// `GET /api/v1/reports/{period}/links?date=YYYY-MM-DD` (supervisors and admins): links that
+/// open that report in each format for [`LINK_TTL_S`] seconds without a session token, signed
+/// with the hall's key — for a browser to open in a tab or download, with nothing secret in its
+/// history.
+pub async fn links(
+    State(app): State<AppState>,
+    Bearer(token): Bearer,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    params: Result<Query<LinkParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(period_text) = path?;
+    let Query(params) = params?;
+    supervisor(&app, token).await?;
+    let period = Period::parse(&period_text).ok_or_else(|| unknown_report(&period_text))?;
+    let (from, to) = period
+        .checked_span(params.date)
+        .map_err(ApiError::invalid_query)?;
+    let expires = app.clock.now().as_second() + LINK_TTL_S;
+    let date = params.date.to_string();
+    let mut out = serde_json::Map::new();
+    for format in [Format::Html, Format::Csv, Format::Xlsx, Format::Json] {
+        let ext = format.extension();
+        let sig = app
+            .hall
+            .secrets
+            .report_signature(period.as_str(), &date, ext, expires);
+        out.insert(
+            ext.to_owned(),
+            Value::String(format!(
+                "/api/v1/reports/{}?date={date}&format={ext}&expires={expires}&sig={sig}",
+                period.as_str()
+            )),
+        );
+    }
+    Ok(Json(serde_json::json!({
+        "period": period,
+        "date": params.date,
+        "from": from,
+        "to": to,
+        "expires_at": jiff::Timestamp::from_second(expires)
+            .map_err(|e| ApiError::internal(e.to_string()))?,
+        "links": out,
+    })))
 }
 
 /// `GET /api/v1/figures/board` (staff sessions): today's chart of people waiting by theme, the
