@@ -405,7 +405,7 @@ pub fn today(hall: &Hall, state: &HallState) -> Today {
         .collect();
     let count = |s: Status| state.tickets.values().filter(|t| t.status == s).count() as u32;
     let (served, no_show) = (count(Status::Finished), count(Status::NoShow));
-    let target_s = hall.config.policies.target_wait_minutes * 60;
+    let target_s = hall.config.policies.target_wait_minutes.saturating_mul(60);
     let within = waits.iter().filter(|&&w| w <= target_s).count() as u32;
     let called = waits.len() as u32;
     let wait = Stats::of(waits);
