@@ -15,9 +15,7 @@ pub async fn list(
     State(app): State<AppState>,
     Bearer(token): Bearer,
 ) -> Result<Json<Value>, ApiError> {
-    if !matches!(app.hall.who(token).await?, hallq_core::Actor::Clerk { .. }) {
-        return Err(ApiError::forbidden("alerts are for staff sessions"));
-    }
+    app.staff(token, "alerts").await?;
     match app.hall.query(Credential::System, Query::Alerts).await? {
         Answer::Alerts(a) => Ok(Json(json!({
             "open": a.iter().filter(|a| !a.acknowledged).count(),
@@ -37,19 +35,14 @@ pub async fn ack(
 ) -> Result<Reply, ApiError> {
     let Path(alert) = path?;
     let _: serde_json::Map<String, Value> = body.json()?;
-    let principal = token.clone().unwrap_or_default();
-    app.hall
-        .command(
-            Credential::Token(token),
-            Command::AckAlert { alert },
-            Render::Event("alert_acknowledged"),
-            body.idempotency(&principal, key),
-        )
-        .await
-        .map(|mut r| {
-            r.status = 200;
-            r
-        })
+    app.update(
+        token,
+        key,
+        &body,
+        Command::AckAlert { alert },
+        Render::Event("alert_acknowledged"),
+    )
+    .await
 }
 
 /// `GET /api/v1/figures/today` (staff sessions): issued, waiting, served, no-shows, waits (mean,
@@ -58,9 +51,7 @@ pub async fn today(
     State(app): State<AppState>,
     Bearer(token): Bearer,
 ) -> Result<Json<Value>, ApiError> {
-    if !matches!(app.hall.who(token).await?, hallq_core::Actor::Clerk { .. }) {
-        return Err(ApiError::forbidden("hall figures are for staff sessions"));
-    }
+    app.staff(token, "hall figures").await?;
     match app.hall.query(Credential::System, Query::Today).await? {
         Answer::Today(t) => Ok(Json(
             serde_json::to_value(*t).map_err(|e| ApiError::internal(e.to_string()))?,
@@ -88,7 +79,7 @@ pub async fn first_contact(
 ) -> Result<Json<Value>, ApiError> {
     let axum::extract::Query(params) = params?;
     use hallq_core::first_contact::By;
-    let who = super::reports::staff(&app, token, "first-contact figures").await?;
+    let who = app.staff(token, "first-contact figures").await?;
     let (by, only) = if who.supervisor {
         (params.by.unwrap_or(By::Clerk), None)
     } else {

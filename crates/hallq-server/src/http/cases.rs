@@ -29,19 +29,8 @@ pub async fn act(
             )));
         }
     };
-    let principal = token.clone().unwrap_or_default();
-    app.hall
-        .command(
-            Credential::Token(token),
-            command,
-            Render::Event(kind),
-            body.idempotency(&principal, key),
-        )
+    app.update(token, key, &body, command, Render::Event(kind))
         .await
-        .map(|mut r| {
-            r.status = 200;
-            r
-        })
 }
 
 /// `GET /api/v1/cases` (staff sessions): every case not yet handed over, with its working days
@@ -50,9 +39,7 @@ pub async fn list(
     State(app): State<AppState>,
     Bearer(token): Bearer,
 ) -> Result<Json<Value>, ApiError> {
-    if !matches!(app.hall.who(token).await?, hallq_core::Actor::Clerk { .. }) {
-        return Err(ApiError::forbidden("cases are for staff sessions"));
-    }
+    app.staff(token, "cases").await?;
     let (today, mut cases) = match app.hall.query(Credential::System, Query::Cases).await? {
         Answer::Cases(d, c) => (d, c),
         _ => return Err(ApiError::internal("unexpected answer")),

@@ -166,21 +166,16 @@ pub async fn cancel_ticket(
     Path(id): Path<String>,
     body: Body,
 ) -> Result<Reply, ApiError> {
-    let principal = token.clone().unwrap_or_default();
-    app.hall
-        .command(
-            Credential::Token(token),
-            Command::CancelTicket {
-                ticket: hallq_core::ids::TicketId(id),
-            },
-            Render::Ticket,
-            body.idempotency(&principal, key),
-        )
-        .await
-        .map(|mut r| {
-            r.status = 200;
-            r
-        })
+    app.update(
+        token,
+        key,
+        &body,
+        Command::CancelTicket {
+            ticket: hallq_core::ids::TicketId(id),
+        },
+        Render::Ticket,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

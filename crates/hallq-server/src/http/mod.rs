@@ -43,6 +43,12 @@ pub struct AppState {
     pub projections: crate::projection::Projections,
 }
 
+/// A signed-in staff member and whether they are a supervisor (or admin).
+pub struct Staff {
+    pub clerk: hallq_core::ids::ClerkId,
+    pub supervisor: bool,
+}
+
 impl AppState {
     /// Reads committed events from the log on a blocking thread (the write connection stays
     /// with the hall actor; readers use their own).
@@ -53,27 +59,62 @@ impl AppState {
             .map_err(|e| ApiError::internal(e.to_string()))?
             .map_err(|e| ApiError::internal(e.to_string()))
     }
-}
 
-impl AppState {
-    /// Every committed event of these types, in seq order, read page by page from the log: the
-    /// source of the projections (rating and first-contact figures).
-    pub async fn log_events(&self, kinds: &[&str]) -> Result<Vec<hallq_core::Envelope>, ApiError> {
-        let mut out = Vec::new();
-        let mut after = 0;
-        loop {
-            let rows = self.read_events(after, 5000).await?;
-            let Some(last) = rows.last() else {
-                return Ok(out);
-            };
-            after = last.seq;
-            for row in rows.iter().filter(|r| kinds.contains(&r.kind.as_str())) {
-                out.push(
-                    serde_json::from_str(&row.body)
-                        .map_err(|e| ApiError::internal(e.to_string()))?,
-                );
+    /// Staff sessions only: devices and citizens get `403` naming `what` ("cases are for staff
+    /// sessions").
+    pub async fn staff(&self, token: Option<String>, what: &str) -> Result<Staff, ApiError> {
+        use hallq_core::hall::Role;
+        match self.hall.who(token).await? {
+            hallq_core::Actor::Clerk { clerk, .. } => {
+                let supervisor = self
+                    .hall
+                    .hall
+                    .clerks
+                    .get(&clerk)
+                    .is_some_and(|c| matches!(c.role, Role::Supervisor | Role::Admin));
+                Ok(Staff { clerk, supervisor })
             }
+            _ => Err(ApiError::forbidden(format!(
+                "{what} are for staff sessions"
+            ))),
         }
+    }
+
+    /// Supervisors and admins only: anyone else gets `403` with `refusal`.
+    pub async fn supervisor(
+        &self,
+        token: Option<String>,
+        refusal: &str,
+    ) -> Result<Staff, ApiError> {
+        match self.staff(token, "").await {
+            Ok(who) if who.supervisor => Ok(who),
+            Err(e) if e.status != axum::http::StatusCode::FORBIDDEN => Err(e),
+            _ => Err(ApiError::forbidden(refusal)),
+        }
+    }
+
+    /// Runs the bearer's command on something that exists already (a ticket cancelled, an alert
+    /// acknowledged, a fix or a case moved on): `200` with what `render` picks, once committed.
+    pub async fn update(
+        &self,
+        token: Option<String>,
+        key: extract::IdempotencyKey,
+        body: &extract::Body,
+        command: hallq_core::Command,
+        render: crate::actor::Render,
+    ) -> Result<crate::actor::Reply, ApiError> {
+        let principal = token.clone().unwrap_or_default();
+        let mut reply = self
+            .hall
+            .command(
+                crate::actor::Credential::Token(token),
+                command,
+                render,
+                body.idempotency(&principal, key),
+            )
+            .await?;
+        reply.status = 200;
+        Ok(reply)
     }
 }
 

@@ -11,7 +11,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hallq_core::Command;
 use hallq_core::command::RateTarget;
-use hallq_core::hall::Role;
 use hallq_core::ids::{TicketId, WindowNo};
 use hallq_core::rating::{RatingLevel, RectifyAction};
 use serde::Deserialize;
@@ -198,23 +197,18 @@ pub async fn rectify(
     if req.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(ApiError::bad_request("a note is at most 500 characters"));
     }
-    let principal = token.clone().unwrap_or_default();
-    app.hall
-        .command(
-            Credential::Token(token),
-            Command::Rectify {
-                rectification: id,
-                action,
-                note: req.note,
-            },
-            Render::Event("rectification_progressed"),
-            body.idempotency(&principal, key),
-        )
-        .await
-        .map(|mut r| {
-            r.status = 200;
-            r
-        })
+    app.update(
+        token,
+        key,
+        &body,
+        Command::Rectify {
+            rectification: id,
+            action,
+            note: req.note,
+        },
+        Render::Event("rectification_progressed"),
+    )
+    .await
 }
 
 /// `GET /api/v1/rectifications`: every open (and recently ended) fix, with `overdue`. For
@@ -223,9 +217,7 @@ pub async fn rectifications(
     State(app): State<AppState>,
     Bearer(token): Bearer,
 ) -> Result<Json<Value>, ApiError> {
-    if !matches!(app.hall.who(token).await?, hallq_core::Actor::Clerk { .. }) {
-        return Err(ApiError::forbidden("rectifications are for staff sessions"));
-    }
+    app.staff(token, "rectifications").await?;
     let list = match app
         .hall
         .query(Credential::System, Query::Rectifications)
@@ -311,16 +303,8 @@ pub async fn export(
     params: Result<QueryParams<ExportParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let QueryParams(params) = params?;
-    match app.hall.who(token).await? {
-        hallq_core::Actor::Clerk { clerk, .. }
-            if app
-                .hall
-                .hall
-                .clerks
-                .get(&clerk)
-                .is_some_and(|c| matches!(c.role, Role::Supervisor | Role::Admin)) => {}
-        _ => return Err(ApiError::forbidden("the export is for supervisors")),
-    }
+    app.supervisor(token, "the export is for supervisors")
+        .await?;
     let order = params.order.as_deref().unwrap_or("gbt");
     if order != "gbt" && order != "provincial" {
         return Err(ApiError::bad_request("order is gbt or provincial"));
@@ -417,7 +401,7 @@ pub async fn figures(
 ) -> Result<Json<Value>, ApiError> {
     let QueryParams(params) = params?;
     use hallq_core::rating::GroupBy;
-    let who = super::reports::staff(&app, token, "rating figures").await?;
+    let who = app.staff(token, "rating figures").await?;
     let (by, only) = if who.supervisor {
         (params.by.unwrap_or(GroupBy::Window), None)
     } else {

@@ -7,36 +7,10 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hallq_core::hall::Role;
-use hallq_core::ids::ClerkId;
 use hallq_core::report::{Period, Report};
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::Value;
-
-/// A signed-in staff member and whether they are a supervisor (or admin).
-pub struct Staff {
-    pub clerk: ClerkId,
-    pub supervisor: bool,
-}
-
-/// Staff sessions only (devices and citizens are refused with `what` in the detail).
-pub async fn staff(app: &AppState, token: Option<String>, what: &str) -> Result<Staff, ApiError> {
-    match app.hall.who(token).await? {
-        hallq_core::Actor::Clerk { clerk, .. } => {
-            let supervisor = app
-                .hall
-                .hall
-                .clerks
-                .get(&clerk)
-                .is_some_and(|c| matches!(c.role, Role::Supervisor | Role::Admin));
-            Ok(Staff { clerk, supervisor })
-        }
-        _ => Err(ApiError::forbidden(format!(
-            "{what} are for staff sessions"
-        ))),
-    }
-}
 
 /// How a report is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,17 +92,6 @@ fn unknown_report(period: &str) -> ApiError {
     )
 }
 
-/// Supervisors and admins only.
-async fn supervisor(app: &AppState, token: Option<String>) -> Result<Staff, ApiError> {
-    let who = staff(app, token, "reports").await?;
-    if !who.supervisor {
-        return Err(ApiError::forbidden(
-            "reports are for supervisors and admins",
-        ));
-    }
-    Ok(who)
-}
-
 /// `GET /api/v1/reports/{daily|weekly|monthly}?date=YYYY-MM-DD&format=json|html|csv|xlsx`
 /// (supervisors and admins, or a signed link from [`links`]): the report of the day, its week
 /// or its month (default: today), as of everything committed before the request.
@@ -142,7 +105,8 @@ pub async fn report(
     let Query(params) = params?;
     match (&params.sig, params.expires, params.date) {
         (None, _, _) => {
-            supervisor(&app, token).await?;
+            app.supervisor(token, "reports are for supervisors and admins")
+                .await?;
         }
         (Some(sig), Some(expires), Some(date)) => {
             let format = params.format.as_deref().unwrap_or("json");
@@ -226,7 +190,8 @@ pub async fn links(
 ) -> Result<Json<Value>, ApiError> {
     let Path(period_text) = path?;
     let Query(params) = params?;
-    supervisor(&app, token).await?;
+    app.supervisor(token, "reports are for supervisors and admins")
+        .await?;
     let period = Period::parse(&period_text).ok_or_else(|| unknown_report(&period_text))?;
     let (from, to) = period
         .checked_span(params.date)
@@ -266,7 +231,7 @@ pub async fn board(
     State(app): State<AppState>,
     Bearer(token): Bearer,
 ) -> Result<Json<Value>, ApiError> {
-    let who = staff(&app, token, "board figures").await?;
+    let who = app.staff(token, "board figures").await?;
     let hall = app.hall.hall.clone();
     let now = app.clock.now();
     let day = hall.calendar.business_day(now);
