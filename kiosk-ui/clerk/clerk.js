@@ -6,7 +6,7 @@
 // message area, never in an alert().
 
 import { Api, ApiError, NetworkError, newKey } from '/ui/common/api.js';
-import { EventStream, throttle } from '/ui/common/stream.js';
+import { ControllerClock, EventStream, throttle } from '/ui/common/stream.js';
 import { I18n, h, localTime, storedLang } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
@@ -238,7 +238,6 @@ const state = {
   w: null, // the window view
   online: true,
   busy: false,
-  skewMs: 0, // hall clock minus this computer's clock, from live events
   liveFrom: 0, // events after this seq arrived live
   lastResult: null, // {ticket, outcome}
   outReason: null, // why the session ended, when the stream told us
@@ -251,7 +250,9 @@ let fetchSeq = 0;
 // ---- small helpers ---------------------------------------------------------------------------
 
 const tz = () => (state.hall ? state.hall.calendar.time_zone : undefined);
-const now = () => Date.now() + state.skewMs;
+/** The hall's clock, from live events. */
+const clock = new ControllerClock();
+const now = () => clock.now();
 const recallCap = () => (state.hall && state.hall.policies ? state.hall.policies.recall_cap : 5);
 
 function store(kind, key, value) {
@@ -612,8 +613,7 @@ const IGNORED = new Set(['device_status', 'ticket_printed', 'print_failed', 'ses
 function onEvent(ev) {
   if (typeof ev.seq === 'number' && ev.seq > state.liveFrom && ev.at && stream && stream.state === 'open') {
     // Live, not backlog: its commit time is (nearly) now on the hall's clock.
-    const at = Date.parse(ev.at);
-    if (!Number.isNaN(at)) state.skewMs = at - Date.now();
+    clock.sync(ev.at);
   }
   const s = state.session;
   if (!s || IGNORED.has(ev.type)) return;

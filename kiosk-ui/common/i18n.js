@@ -33,6 +33,12 @@ export class I18n {
     return { zh, en };
   }
 
+  /** Both languages of a key as two spans, Chinese first (classes `zh` and `en`, plus `cls`). */
+  spans(key, vars, cls = '') {
+    const { zh, en } = this.both(key, vars);
+    return [h('span', { class: `zh ${cls}` }, zh), h('span', { class: `en ${cls}` }, en)];
+  }
+
   /** A config object's localized field: `pick(item, 'name')` → `item.name_en` in English. */
   pick(obj, field) {
     if (!obj) return '';

@@ -195,3 +195,26 @@ export function throttle(fn, ms) {
     }
   };
 }
+
+/**
+ * The controller's clock as a page knows it: this PC's clock plus the difference last seen in a
+ * controller time (`/api/v1/live`'s `now`, a live event's `at`). Timers and wall clocks read it,
+ * so a PC whose clock is off still shows the hall's time.
+ */
+export class ControllerClock {
+  constructor() {
+    /** The controller's clock minus this PC's, in ms. */
+    this.skewMs = 0;
+  }
+
+  /** Takes the controller's time `iso` as now; what does not parse changes nothing. */
+  sync(iso) {
+    const t = Date.parse(iso);
+    if (Number.isFinite(t)) this.skewMs = t - Date.now();
+  }
+
+  /** Now on the controller's clock, in ms since the epoch. */
+  now() {
+    return Date.now() + this.skewMs;
+  }
+}

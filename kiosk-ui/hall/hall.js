@@ -5,7 +5,7 @@
 // voice, one after another, never cut off, none dropped (see Announcer).
 
 import { Api, ApiError, param } from '/ui/common/api.js';
-import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
+import { ControllerClock, EventStream, singleFlight, throttle } from '/ui/common/stream.js';
 import { I18n, h, localTime, minutes } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
@@ -66,12 +66,10 @@ const dict = {
 const i18n = new I18n(dict, 'zh');
 
 /** Both languages of a key: [zh, en] spans, Chinese first. */
-function bi(key, vars, cls = '') {
-  const { zh, en } = i18n.both(key, vars);
-  return [h('span', { class: `zh ${cls}` }, zh), h('span', { class: `en ${cls}` }, en)];
-}
+const bi = (key, vars, cls) => i18n.spans(key, vars, cls);
 
 const $ = (id) => document.getElementById(id);
+const clock = new ControllerClock();
 
 const state = {
   token: null,
@@ -386,8 +384,7 @@ const refreshLive = singleFlight(async () => {
   try {
     state.live = await state.api.get('/api/v1/live');
     // The wall clock is the controller's, not this PC's.
-    const at = Date.parse(state.live.now);
-    if (Number.isFinite(at)) state.skewMs = at - Date.now();
+    clock.sync(state.live.now);
     state.liveOk = true;
     updateBanner();
     renderLive();
@@ -668,7 +665,7 @@ function renderPaused() {
 }
 
 function renderClock() {
-  const now = new Date(Date.now() + (state.skewMs || 0));
+  const now = new Date(clock.now());
   try {
     const parts = new Intl.DateTimeFormat('en-GB', {
       timeZone: state.tz,

@@ -4,7 +4,7 @@
 // Back home after 60 s without input (`?idle=N` shortens it for tests and demonstrations).
 
 import { Api, ApiError, NetworkError, newKey, param } from '/ui/common/api.js';
-import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
+import { ControllerClock, EventStream, singleFlight, throttle } from '/ui/common/stream.js';
 import { I18n, h, localTime, minutes } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
@@ -164,6 +164,7 @@ const dict = {
 const i18n = new I18n(dict, 'zh');
 const t = (k, v) => i18n.t(k, v);
 const $ = (id) => document.getElementById(id);
+const clock = new ControllerClock();
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -287,8 +288,7 @@ const refreshLive = singleFlight(async (first = false) => {
   try {
     const live = await api.get('/api/v1/live');
     // The kiosk's clock is the controller's, not this PC's.
-    const at = Date.parse(live.now);
-    if (Number.isFinite(at)) state.skewMs = at - Date.now();
+    clock.sync(live.now);
     state.live = new Map(live.queues.map((q) => [q.queue, q]));
     const me = (live.devices || []).find((d) => d.device === state.deviceId);
     state.printer = me ? me.printer : null;
@@ -1326,7 +1326,7 @@ function toast(text) {
 
 function renderClock() {
   const tz = state.hall ? state.hall.calendar.time_zone : undefined;
-  const now = new Date(Date.now() + (state.skewMs || 0));
+  const now = new Date(clock.now());
   let text;
   try {
     const parts = new Intl.DateTimeFormat('en-GB', {

@@ -62,10 +62,7 @@ const dict = {
 const i18n = new I18n(dict, 'zh');
 
 /** Both languages of a key: Chinese first, English beneath. */
-function bi(key, vars, cls = '') {
-  const { zh, en } = i18n.both(key, vars);
-  return [h('span', { class: `zh ${cls}` }, zh), h('span', { class: `en ${cls}` }, en)];
-}
+const bi = (key, vars, cls) => i18n.spans(key, vars, cls);
 
 const $ = (id) => document.getElementById(id);
 

@@ -19,7 +19,7 @@
 // needs no script to fetch it and no session token lands in its history.
 
 import { Api, ApiError, newKey } from '/ui/common/api.js';
-import { EventStream, singleFlight, throttle } from '/ui/common/stream.js';
+import { ControllerClock, EventStream, singleFlight, throttle } from '/ui/common/stream.js';
 import { I18n, h, localTime, minutes, storedLang } from '/ui/common/i18n.js';
 import { icons } from '/ui/common/icons.js';
 
@@ -235,8 +235,6 @@ const state = {
   /** window number → {img, key}: one <img> per window, reloaded only when its strip changes. */
   leds: new Map(),
   ledVersion: 0,
-  /** The controller's clock minus this PC's, in ms (null: not known yet, use this PC's). */
-  clockOffset: null,
   ok: true,
   updatedAt: null,
   pollTimer: null,
@@ -423,16 +421,10 @@ async function readExtras() {
   }
 }
 
-/** The controller's clock, as far as this page knows it (ms since the epoch). */
-function serverNow() {
-  return Date.now() + (state.clockOffset ?? 0);
-}
-
-/** Takes the controller's time `iso` as now. */
-function syncClock(iso) {
-  const t = Date.parse(iso);
-  if (Number.isFinite(t)) state.clockOffset = t - Date.now();
-}
+/** The controller's clock, as far as this page knows it. */
+const clock = new ControllerClock();
+const serverNow = () => clock.now();
+const syncClock = (iso) => clock.sync(iso);
 
 function startStream(after) {
   stream = new EventStream({
