@@ -42,12 +42,23 @@ impl Projections {
         let shared = projection.clone();
         let shared_for_reset = projection.clone();
         tokio::spawn(async move {
+            // One read connection for the task's life (opened again after an error).
+            let mut reader: Option<Reader> = None;
             loop {
                 let (hall, db, shared) = (hall.clone(), db.clone(), shared.clone());
-                let caught_up =
-                    tokio::task::spawn_blocking(move || catch_up(&hall, &db, &shared)).await;
+                let open = reader.take();
+                let caught_up = tokio::task::spawn_blocking(move || {
+                    let reader = match open {
+                        Some(r) => r,
+                        None => Reader::open(&db)?,
+                    };
+                    let seq = catch_up(&hall, &reader, &shared)?;
+                    Ok::<_, BoxError>((reader, seq))
+                })
+                .await;
                 match caught_up {
-                    Ok(Ok(seq)) => {
+                    Ok(Ok((open, seq))) => {
+                        reader = Some(open);
                         folded_tx.send_replace(seq);
                     }
                     Ok(Err(e)) => {
@@ -107,16 +118,13 @@ impl Projections {
     }
 }
 
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Folds every event after the projection's seq, page by page; returns the seq reached.
-fn catch_up(
-    hall: &Hall,
-    db: &Path,
-    shared: &RwLock<Projection>,
-) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
-    let reader = Reader::open(db)?;
+fn catch_up(hall: &Hall, reader: &Reader, shared: &RwLock<Projection>) -> Result<u64, BoxError> {
     loop {
         let after = shared.read().map_err(|_| "poisoned")?.seq;
-        let page = read_page(&reader, after)?;
+        let page = read_page(reader, after)?;
         let mut p = shared.write().map_err(|_| "poisoned")?;
         for env in &page {
             p.apply(hall, env);
@@ -127,10 +135,7 @@ fn catch_up(
     }
 }
 
-fn read_page(
-    reader: &Reader,
-    after: u64,
-) -> Result<Vec<hallq_core::Envelope>, Box<dyn std::error::Error + Send + Sync>> {
+fn read_page(reader: &Reader, after: u64) -> Result<Vec<hallq_core::Envelope>, BoxError> {
     reader
         .events_after(after, PAGE)?
         .iter()
@@ -139,11 +144,8 @@ fn read_page(
 }
 
 /// A projection rebuilt from scratch from the log at `db` (the `hallq report` command).
-pub fn rebuild(
-    hall: &Hall,
-    db: &Path,
-) -> Result<Projection, Box<dyn std::error::Error + Send + Sync>> {
+pub fn rebuild(hall: &Hall, db: &Path) -> Result<Projection, BoxError> {
     let shared = RwLock::new(Projection::default());
-    catch_up(hall, db, &shared)?;
+    catch_up(hall, &Reader::open(db)?, &shared)?;
     Ok(shared.into_inner().map_err(|_| "poisoned")?)
 }
