@@ -60,9 +60,7 @@ async fn todays_figures_are_for_staff_and_count_the_day() {
     hall.issue("MA-001").await;
     let token = hall.sign_in("clerk01", 1).await;
     hall.set_clock("2026-11-26T09:25:00+08:00");
-    for action in ["call-next", "start", "finish"] {
-        assert_eq!(hall.act(&token, 1, action, json!({})).await.0, 200);
-    }
+    hall.serve_next(&token, 1, json!({})).await;
     let (s, t) = hall.get("/api/v1/figures/today", Some(&token)).await;
     assert_eq!(s, 200, "{t}");
     assert_eq!(

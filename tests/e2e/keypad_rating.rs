@@ -127,10 +127,7 @@ async fn a_rating_key_rates_the_finished_visit_once_and_a_second_press_beeps_twi
     let hall = spawn_hall().await;
     let clerk = hall.sign_in("clerk03", WINDOW).await;
     let ticket = hall.issue("MA-001").await;
-    for action in ["call-next", "start", "finish"] {
-        let (s, b) = hall.act(&clerk, WINDOW, action, json!({})).await;
-        assert_eq!(s, 200, "{action}: {b}");
-    }
+    hall.serve_next(&clerk, WINDOW, json!({})).await;
     let requested = hall.events_of("rating_requested").await;
     assert_eq!(requested.len(), 1, "{requested:?}");
     assert_eq!(

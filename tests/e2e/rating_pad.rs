@@ -182,14 +182,8 @@ async fn a_request_nobody_answers_runs_out_unrated() {
         .as_str()
         .unwrap()
         .to_owned();
-    for action in ["call-next", "start"] {
-        let (status, body) = hall.act(&token, 1, action, json!({})).await;
-        assert_eq!(status, 200, "{action}: {body}");
-    }
-    let (status, body) = hall
-        .act(&token, 1, "finish", json!({"outcome": "on_the_spot"}))
+    hall.serve_next(&token, 1, json!({"outcome": "on_the_spot"}))
         .await;
-    assert_eq!(status, 200, "finish: {body}");
 
     screen_is(&pad, "rate", WAIT).await;
     pad.wait_text("#rate-number", &number).await;
@@ -245,14 +239,8 @@ async fn a_visit_is_rated_once_and_never_by_the_clerk() {
         .as_str()
         .unwrap()
         .to_owned();
-    for action in ["call-next", "start"] {
-        let (status, body) = hall.act(&token, 1, action, json!({})).await;
-        assert_eq!(status, 200, "{action}: {body}");
-    }
-    let (status, body) = hall
-        .act(&token, 1, "finish", json!({"outcome": "on_the_spot"}))
+    hall.serve_next(&token, 1, json!({"outcome": "on_the_spot"}))
         .await;
-    assert_eq!(status, 200, "finish: {body}");
 
     // The clerk's own session cannot rate the visit, even while it is pending.
     screen_is(&pad, "rate", WAIT).await;
@@ -309,14 +297,8 @@ async fn a_refused_rating_says_so_and_the_pad_goes_idle() {
         .as_str()
         .unwrap()
         .to_owned();
-    for action in ["call-next", "start"] {
-        let (status, body) = hall.act(&token, 1, action, json!({})).await;
-        assert_eq!(status, 200, "{action}: {body}");
-    }
-    let (status, body) = hall
-        .act(&token, 1, "finish", json!({"outcome": "on_the_spot"}))
+    hall.serve_next(&token, 1, json!({"outcome": "on_the_spot"}))
         .await;
-    assert_eq!(status, 200, "finish: {body}");
     screen_is(&pad, "rate", WAIT).await;
     pad.wait_text("#rate-number", &number).await;
 

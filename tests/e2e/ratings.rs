@@ -8,10 +8,7 @@ use serde_json::{Value, json};
 async fn finished_visit(hall: &TestHall) -> (String, Value) {
     let t = hall.issue("MA-001").await;
     let token = hall.sign_in("clerk01", 1).await;
-    for action in ["call-next", "start", "finish"] {
-        let (s, b) = hall.act(&token, 1, action, json!({})).await;
-        assert_eq!(s, 200, "{action}: {b}");
-    }
+    hall.serve_next(&token, 1, json!({})).await;
     (token, t)
 }
 
@@ -157,9 +154,7 @@ async fn the_export_maps_each_level_to_both_code_orders_as_json_and_csv() {
     let token = hall.sign_in("clerk01", 1).await;
     for level in levels {
         hall.issue("MA-001").await;
-        for action in ["call-next", "start", "finish"] {
-            assert_eq!(hall.act(&token, 1, action, json!({})).await.0, 200);
-        }
+        hall.serve_next(&token, 1, json!({})).await;
         // A comment that a spreadsheet would run as a formula.
         let comment = (level == "very_dissatisfied").then_some("=1+2 等了很久");
         let (s, r) = hall
@@ -251,9 +246,7 @@ async fn figures_show_a_supervisor_every_window_and_a_clerk_only_their_own() {
     assert_eq!(s, 201, "{r}");
     let other = hall.sign_in("clerk02", 2).await;
     hall.issue("MA-001").await;
-    for action in ["call-next", "start", "finish"] {
-        assert_eq!(hall.act(&other, 2, action, json!({})).await.0, 200);
-    }
+    hall.serve_next(&other, 2, json!({})).await;
     let boss = hall.sign_in_supervisor().await;
     let q = "/api/v1/ratings/figures?from=2026-11-26&to=2026-11-26";
     let (s, all) = hall.get(&format!("{q}&by=window"), Some(&boss)).await;

@@ -224,6 +224,18 @@ impl TestHall {
         .await
     }
 
+    /// Calls the next ticket at `window`, starts serving it and finishes it with `finish` (`{}`,
+    /// or an outcome); every step must succeed. Returns the finish reply.
+    pub async fn serve_next(&self, token: &str, window: u32, finish: Value) -> Value {
+        for action in ["call-next", "start"] {
+            let (s, b) = self.act(token, window, action, json!({})).await;
+            assert_eq!(s, 200, "{action} at window {window}: {b}");
+        }
+        let (s, b) = self.act(token, window, "finish", finish).await;
+        assert_eq!(s, 200, "finish at window {window}: {b}");
+        b
+    }
+
     /// Every event in the log, as JSON.
     pub async fn all_events(&self) -> Vec<Value> {
         let mut out = Vec::new();

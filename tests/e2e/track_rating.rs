@@ -13,10 +13,7 @@ async fn a_finished_visit_is_rated_by_phone_once() {
     let t = hall.issue("MA-001").await;
     let track = t["track_token"].as_str().unwrap().to_owned();
     let clerk = hall.sign_in("clerk01", 1).await;
-    for action in ["call-next", "start", "finish"] {
-        let (s, b) = hall.act(&clerk, 1, action, json!({})).await;
-        assert_eq!(s, 200, "{action}: {b}");
-    }
+    hall.serve_next(&clerk, 1, json!({})).await;
 
     let b = Browser::start().await;
     b.set_size(390, 844).await;
